@@ -1,0 +1,207 @@
+"""The BibTeX store: every entry indexed by key, cached by the file's content hash.
+
+bibtexparser v2 splits the file into blocks; casekit keeps each entry's raw text
+and line, so a build hands pandoc only the cited entries, verbatim (pandoc does
+its own LaTeX decoding, on those few entries only). Parsing a large shared store
+is the slow part, so the index is cached under ``build/.cache`` keyed by the
+SHA-256 of the file's bytes: a changed store never reuses a stale index, and an
+unreadable cache is simply rebuilt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import re
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import bibtexparser
+from bibtexparser import model
+
+from .errors import BibError, Location
+from .textfile import read_text
+
+# bibtexparser logs parse failures itself; casekit reports them as errors instead.
+logging.getLogger("bibtexparser").addHandler(logging.NullHandler())
+logging.getLogger("bibtexparser").propagate = False
+
+CACHE_VERSION = 1
+_MONTHS = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"}
+_NUMBER = re.compile(r"^\d+$")
+
+
+@dataclass(frozen=True)
+class StoreEntry:
+    """One entry of the store."""
+
+    key: str
+    """Citation key."""
+    entry_type: str
+    """Lower-case entry type, e.g. ``article``."""
+    line: int
+    """1-based line where the entry starts."""
+    raw: str
+    """The entry's text exactly as in the file."""
+    fields: dict[str, str]
+    """Field name (lower case) to value as written, enclosing braces or quotes removed."""
+
+
+@dataclass(frozen=True)
+class Store:
+    """A parsed BibTeX file."""
+
+    path: Path
+    """The .bib file."""
+    sha256: str
+    """Hash of the file's bytes; the cache key."""
+    entries: dict[str, StoreEntry]
+    """Entries by key, in file order."""
+    preamble: str
+    """``@string`` and ``@preamble`` blocks, verbatim, needed by any subset."""
+
+    def subset(self, keys: Iterable[str]) -> str:
+        """BibTeX text holding just ``keys`` (plus their crossref parents and the macros)."""
+        wanted: list[str] = []
+        for key in keys:
+            entry = self.entries[key]
+            if key not in wanted:
+                wanted.append(key)
+            parent = entry.fields.get("crossref")
+            if parent and parent in self.entries and parent not in wanted:
+                wanted.append(parent)
+        body = "\n\n".join(self.entries[k].raw for k in wanted)
+        return f"{self.preamble}\n\n{body}\n" if self.preamble else f"{body}\n"
+
+
+def load_store(path: Path, cache_dir: Path | None = None) -> Store:
+    """Parse ``path`` (or reuse its cached index), raising on the first malformed block."""
+    text = read_text(path, error=BibError)
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    cache_file = cache_dir / f"store-{digest}.json" if cache_dir else None
+    if cache_file is not None:
+        cached = _read_cache(cache_file, path, digest)
+        if cached is not None:
+            return cached
+    store = _parse(text, path, digest)
+    if cache_file is not None:
+        _write_cache(cache_file, store)
+    return store
+
+
+def _parse(text: str, path: Path, digest: str) -> Store:
+    library = bibtexparser.parse_string(text, parse_stack=[])
+    failures = sorted(library.failed_blocks, key=lambda b: b.start_line)
+    if failures:
+        _raise_failure(failures[0], path, library)
+    macros = {s.key.lower() for s in library.strings}
+    entries: dict[str, StoreEntry] = {}
+    for entry in library.entries:
+        fields: dict[str, str] = {}
+        for f in entry.fields:
+            value = str(f.value)
+            name = f.key.lower()
+            if not (value.startswith(("{", '"'))):
+                _check_macros(value, macros, path, entry, f)
+            fields[name] = _strip_enclosing(value)
+        entries[entry.key] = StoreEntry(
+            key=entry.key,
+            entry_type=entry.entry_type.lower(),
+            line=entry.start_line + 1,
+            raw=entry.raw.strip(),
+            fields=fields,
+        )
+    for key, entry in entries.items():
+        parent = entry.fields.get("crossref")
+        if parent is not None and parent not in entries:
+            raise BibError(
+                f"entry {key!r} has crossref {parent!r}, which is not in the store",
+                Location(path, entry.line, None, f"{key}.crossref"),
+                hint="add the parent entry or remove the crossref field",
+            )
+    preamble = "\n\n".join(b.raw.strip() for b in (*library.strings, *library.preambles))
+    return Store(path, digest, entries, preamble)
+
+
+def _check_macros(
+    value: str, macros: set[str], path: Path, entry: model.Entry, f: model.Field
+) -> None:
+    for part in value.split("#"):
+        token = part.strip()
+        if token.startswith(("{", '"')) or _NUMBER.match(token):
+            continue
+        if token.lower() not in macros and token.lower() not in _MONTHS:
+            raise BibError(
+                f"entry {entry.key!r} field {f.key!r} uses undefined @string macro {token!r}",
+                Location(path, f.start_line + 1, None, f"{entry.key}.{f.key}"),
+                hint=f"define it with @string{{{token} = {{...}}}} or put the value in braces",
+            )
+
+
+def _strip_enclosing(value: str) -> str:
+    value = value.strip()
+    if len(value) >= 2 and (
+        (value[0] == "{" and value[-1] == "}") or (value[0] == '"' and value[-1] == '"')
+    ):
+        return value[1:-1]
+    return value
+
+
+def _raise_failure(block: model.Block, path: Path, library: bibtexparser.Library) -> None:
+    line = block.start_line + 1
+    if isinstance(block, model.DuplicateBlockKeyBlock):
+        first = next(
+            (e for e in library.entries if e.key == block.key), block.previous_block
+        )
+        first_line = first.start_line + 1 if first is not None else "?"
+        raise BibError(
+            f"duplicate key {block.key!r} (also on line {first_line})",
+            Location(path, line, None, block.key),
+            hint="keys must be unique; rename or remove one of the two entries",
+        )
+    reason = getattr(getattr(block, "error", None), "abort_reason", "") or "cannot parse this block"
+    first_line = block.raw.strip().splitlines()[0] if block.raw.strip() else ""
+    hint = "check for an unbalanced { } or a missing comma before this point"
+    if re.match(r"^@\w+\s*\{[^,]*=", first_line):
+        hint = "the entry has no key: write @type{key, ...}"
+    raise BibError(f"{reason.strip()} in block {first_line[:40]!r}", Location(path, line), hint)
+
+
+def _read_cache(cache_file: Path, path: Path, digest: str) -> Store | None:
+    try:
+        data = json.loads(cache_file.read_text(encoding="utf-8"))
+        if data["version"] != CACHE_VERSION or data["sha256"] != digest:
+            return None
+        entries = {
+            key: StoreEntry(key, etype, line, raw, fields)
+            for key, etype, line, raw, fields in data["entries"]
+        }
+        return Store(path, digest, entries, data["preamble"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # missing or corrupt: parse again and rewrite
+
+
+def _write_cache(cache_file: Path, store: Store) -> None:
+    data = {
+        "version": CACHE_VERSION,
+        "sha256": store.sha256,
+        "preamble": store.preamble,
+        "entries": [
+            [e.key, e.entry_type, e.line, e.raw, e.fields] for e in store.entries.values()
+        ],
+    }
+    try:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=cache_file.parent, prefix=".tmp-", suffix=".json")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(data, handle)
+        os.replace(tmp, cache_file)
+        for old in cache_file.parent.glob("store-*.json"):
+            if old != cache_file:
+                old.unlink(missing_ok=True)
+    except OSError:
+        pass  # a cache that cannot be written only costs time next run

@@ -1,0 +1,108 @@
+"""The ``casekit`` command line: options become a frozen config, the library does the work.
+
+Errors become output in exactly one place, :meth:`CasekitGroup.invoke`.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+from .build import build
+from .errors import CasekitError
+from .formats import FORMATS
+from .project import BuildConfig, Project
+from .scaffold import new_project
+
+EXIT_ERROR = 1
+EXIT_INTERRUPTED = 130
+
+
+class CasekitGroup(click.Group):
+    """Reports a casekit error as one line on stderr and a non-zero exit, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except CasekitError as exc:
+            base = ctx.meta.get("casekit.root")
+            click.echo(f"casekit: {exc.one_line(base)}", err=True)
+            ctx.exit(EXIT_ERROR)
+        except KeyboardInterrupt:
+            click.echo("casekit: interrupted; previous outputs are unchanged", err=True)
+            ctx.exit(EXIT_INTERRUPTED)
+
+
+project_option = click.option(
+    "-C",
+    "--project",
+    "project_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="The manuscript project directory.",
+)
+
+
+@click.group(cls=CasekitGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="casekit")
+@click.option("-v", "--verbose", is_flag=True, help="Log each pandoc command line.")
+def main(verbose: bool) -> None:
+    """Build medical case reports from case data, a BibTeX store and templates."""
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.WARNING,
+        format="casekit: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+@main.command("build")
+@click.argument("formats", nargs=-1, type=click.Choice(sorted(FORMATS)))
+@project_option
+@click.option("--style", help="CSL style name or .csl path (overrides manuscript.yaml).")
+@click.pass_context
+def build_command(
+    ctx: click.Context, formats: tuple[str, ...], project_dir: Path, style: str | None
+) -> None:
+    """Build build/manuscript.<ext> for each FORMAT (default: pdf).
+
+    \b
+    Formats:
+      pdf   PDF typeset by Typst
+      docx  Word document styled by templates/reference.docx
+      html  standalone HTML page
+      txt   plain text
+      md    the rendered Markdown, before pandoc
+    """
+    root = project_dir.resolve()
+    ctx.meta["casekit.root"] = root
+    config = BuildConfig(
+        project=Project(root),
+        formats=formats or ("pdf",),
+        style=style,
+        command=("casekit", *sys.argv[1:]),
+    )
+    result = build(config)
+    for name, path in result.outputs.items():
+        click.echo(f"wrote {_shown(path, root)} ({name}, {result.references} references)")
+
+
+@main.command("new")
+@click.argument("directory", type=click.Path(path_type=Path))
+def new_command(directory: Path) -> None:
+    """Create DIRECTORY as a copy of the example case report, ready to edit and build."""
+    new_project(directory)
+    click.echo(f"created {directory}: edit manuscript/*.yaml and templates/sections/*.md.j2,")
+    click.echo(f"then run `casekit build pdf -C {directory}` (or `make pdf` there)")
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)

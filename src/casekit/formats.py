@@ -1,0 +1,90 @@
+"""The output formats: a table from format name to how pandoc (and Typst) make it.
+
+Adding a format means adding a row here, not another branch in the build.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import pandoc
+from .typeset import compile_pdf
+
+
+@dataclass(frozen=True)
+class Job:
+    """What every format's producer gets: one rendered, citation-ready manuscript."""
+
+    markdown: Path
+    """The rendered Markdown (with its YAML metadata block) in the work directory."""
+    citeproc_args: tuple[str, ...]
+    """Pandoc arguments that resolve citations (style, bibliography, filters)."""
+    work: Path
+    """Private scratch directory; Typst is confined to it."""
+    reference_docx: Path
+    """Word styles to copy into DOCX output."""
+    typst_template: Path
+    """Pandoc template producing Typst source."""
+    epoch: int
+    """Timestamp written into outputs."""
+
+    def pandoc(self, *args: str) -> str:
+        return pandoc.run(
+            ["--sandbox", "-f", "markdown", str(self.markdown), *self.citeproc_args, *args],
+            env={"SOURCE_DATE_EPOCH": str(self.epoch)},
+            cwd=self.work,
+        )
+
+
+def _markdown(job: Job) -> bytes:
+    return job.markdown.read_bytes()
+
+
+def _pdf(job: Job) -> bytes:
+    source = job.work / "manuscript.typ"
+    job.pandoc("-t", "typst", "--template", str(job.typst_template), "-o", str(source))
+    return compile_pdf(source, job.work, job.epoch)
+
+
+def _written_by_pandoc(writer: str, suffix: str, *extra: str) -> Callable[[Job], bytes]:
+    def produce(job: Job) -> bytes:
+        target = job.work / f"manuscript{suffix}"
+        job.pandoc("-t", writer, *extra, "-o", str(target))
+        data = target.read_bytes()
+        os.unlink(target)
+        return data
+
+    return produce
+
+
+def _docx(job: Job) -> bytes:
+    return _written_by_pandoc("docx", ".docx", "--reference-doc", str(job.reference_docx))(job)
+
+
+@dataclass(frozen=True)
+class Format:
+    """One output format."""
+
+    name: str
+    """Name on the command line."""
+    extension: str
+    """File extension of ``build/manuscript.<ext>``."""
+    description: str
+    """One line for ``--help``."""
+    produce: Callable[[Job], bytes]
+    """Makes the output's bytes."""
+
+
+FORMATS: dict[str, Format] = {
+    f.name: f
+    for f in (
+        Format("pdf", "pdf", "PDF typeset by Typst", _pdf),
+        Format("docx", "docx", "Word document styled by templates/reference.docx", _docx),
+        Format("html", "html", "standalone HTML page", _written_by_pandoc("html5", ".html", "-s")),
+        Format("txt", "txt", "plain text", _written_by_pandoc("plain", ".txt")),
+        Format("md", "md", "the rendered Markdown, before pandoc", _markdown),
+    )
+}

@@ -1,0 +1,102 @@
+"""Pandoc, behind one module: found once, run with a logged command line, warnings fatal.
+
+Pandoc exits 0 when citeproc cannot find a key (it prints ``???`` and a
+warning), so every warning on stderr is treated as an error here.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import shlex
+import subprocess
+from collections.abc import Mapping, Sequence
+from functools import cache
+from typing import Any
+from pathlib import Path
+
+from .errors import CitationError, ToolError
+
+log = logging.getLogger(__name__)
+
+_WARNING = re.compile(r"^\[WARNING\]\s*(.*)$", re.MULTILINE)
+_MISSING_CITE = re.compile(r"Citeproc: citation (\S+) not found")
+PANDOC_ENV = "CASEKIT_PANDOC"
+"""Environment variable naming a pandoc binary to use instead of the bundled one."""
+
+
+@cache
+def pandoc_path() -> str:
+    """The pandoc binary: ``$CASEKIT_PANDOC``, else the one bundled by pypandoc-binary."""
+    override = os.environ.get(PANDOC_ENV)
+    if override:
+        return override
+    try:
+        import pypandoc
+
+        return str(pypandoc.get_pandoc_path())
+    except (ImportError, OSError) as exc:
+        raise ToolError(
+            f"pandoc not found: {exc}",
+            hint="run `make pdf` once to install casekit's dependencies (pypandoc-binary)",
+        ) from None
+
+
+@cache
+def pandoc_version() -> str:
+    """Pandoc's version, e.g. ``3.9``."""
+    out = run(["--version"]).splitlines()
+    return out[0].split()[-1] if out else "unknown"
+
+
+def run(
+    args: Sequence[str],
+    *,
+    stdin: str | None = None,
+    cwd: Path | None = None,
+    env: Mapping[str, str] | None = None,
+    binary: bool = False,
+) -> Any:
+    """Run pandoc with ``args``; return stdout (bytes if ``binary``). Failures and warnings raise."""
+    command = [pandoc_path(), *args]
+    log.debug("running %s", shlex.join(command))
+    try:
+        proc = subprocess.run(
+            command,
+            input=stdin.encode("utf-8") if stdin is not None else None,
+            capture_output=True,
+            cwd=cwd,
+            env={**os.environ, **(env or {})},
+            check=False,
+        )
+    except OSError as exc:
+        raise ToolError(
+            f"cannot run pandoc ({command[0]}): {exc.strerror}",
+            hint="run `make pdf` once to install casekit's dependencies",
+        ) from None
+    stderr = proc.stderr.decode("utf-8", "replace").strip()
+    if proc.returncode != 0:
+        raise ToolError(
+            f"pandoc failed (exit {proc.returncode}): {_one_line(stderr)}",
+            hint=f"command: {shlex.join(command)}",
+        )
+    warnings = _WARNING.findall(stderr)
+    if warnings:
+        missing = _MISSING_CITE.findall(stderr)
+        if missing:
+            raise CitationError(
+                "pandoc could not find cited key(s): " + ", ".join(missing),
+                hint="add them to references.bib",
+            )
+        raise ToolError(
+            "pandoc warned: " + "; ".join(warnings),
+            hint="casekit treats pandoc warnings as errors, since output would be wrong",
+        )
+    return proc.stdout if binary else proc.stdout.decode("utf-8")
+
+
+def _one_line(text: str) -> str:
+    # Pandoc 3.9 appends a Haskell call-stack dump to I/O errors; it helps no author.
+    text = text.split("HasCallStack backtrace:", 1)[0]
+    return " | ".join(line.strip() for line in text.splitlines() if line.strip()) or "(no output)"
