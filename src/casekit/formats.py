@@ -84,7 +84,7 @@ FORMATS: dict[str, Format] = {
         Format("pdf", "pdf", "PDF typeset by Typst", _pdf),
         Format("docx", "docx", "Word document styled by templates/reference.docx", _docx),
         Format("html", "html", "standalone HTML page", _written_by_pandoc("html5", ".html", "-s")),
-        Format("txt", "txt", "plain text", _written_by_pandoc("plain", ".txt")),
+        Format("txt", "txt", "plain text", _written_by_pandoc("plain", ".txt", "-s")),
         Format("md", "md", "the rendered Markdown, before pandoc", _markdown),
     )
 }

@@ -35,6 +35,8 @@ def stage(directory: Path, name: str, data: bytes) -> Path:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        # mkstemp creates 0600; outputs get the usual permissions under the umask.
+        os.chmod(tmp, 0o666 & ~_UMASK)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
         raise OutputError(
@@ -43,6 +45,15 @@ def stage(directory: Path, name: str, data: bytes) -> Path:
             hint="check free disk space",
         ) from None
     return Path(tmp)
+
+
+def _read_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _read_umask()  # read once, at import: os.umask cannot be read without setting it
 
 
 def commit(staged: Mapping[Path, Path]) -> None:

@@ -1,0 +1,53 @@
+# casekit: `make pdf` builds the example manuscript, `make test` runs every test.
+# On a fresh machine the first run creates .venv and installs the pinned,
+# hash-checked dependencies; later runs reuse it.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+CASEKIT := $(BIN)/casekit
+RUNTIME := $(VENV)/.installed-runtime
+DEV := $(VENV)/.installed-dev
+PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
+
+# Everything a build reads: changing any of it rebuilds; nothing else does.
+SOURCES := $(shell find src/casekit -name '*.py' -o -name '*.lua' -o -name '*.mk')
+INPUTS := $(wildcard manuscript/*.yaml) references.bib $(shell find templates -type f) $(SOURCES)
+
+.PHONY: pdf docx html txt md all test lint check-lock bench clean distclean
+pdf: build/manuscript.pdf
+docx: build/manuscript.docx
+html: build/manuscript.html
+txt: build/manuscript.txt
+md: build/manuscript.md
+all: pdf docx html txt md
+
+build/manuscript.%: $(INPUTS) | $(RUNTIME)
+	$(CASEKIT) build $*
+
+$(RUNTIME): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --require-hashes --no-deps -r requirements.lock
+	$(PIP) install --no-deps --no-build-isolation -e .
+	touch $@
+
+$(DEV): requirements-dev.lock $(RUNTIME)
+	$(PIP) install --require-hashes --no-deps -r requirements-dev.lock
+	touch $@
+
+test: lint | $(DEV)
+	$(BIN)/python -m pytest -q
+
+lint: | $(DEV)
+	$(BIN)/ruff check src tests scripts
+	$(BIN)/ruff format --check src tests scripts
+	$(BIN)/mypy
+
+bench: | $(DEV)
+	$(BIN)/python scripts/bench.py
+
+clean:
+	rm -rf build
+
+distclean: clean
+	rm -rf $(VENV)
