@@ -20,7 +20,12 @@ docx: build/manuscript.docx
 html: build/manuscript.html
 txt: build/manuscript.txt
 md: build/manuscript.md
-all: pdf docx html txt md
+# One casekit run makes every format (they share the render and run concurrently).
+all: build/.all
+
+build/.all: $(INPUTS) | $(RUNTIME)
+	$(CASEKIT) build pdf docx html txt md
+	touch $@
 
 build/manuscript.%: $(INPUTS) | $(RUNTIME)
 	$(CASEKIT) build $*

@@ -164,17 +164,32 @@ def _job(project: Project, prepared: Prepared, work: Path, epoch: int) -> Job:
     markdown.write_text(prepared.document.markdown, encoding="utf-8")
     bibliography = work / "references.bib"
     bibliography.write_text(prepared.store.subset(prepared.keys), encoding="utf-8")
-    lua = resources.files("casekit") / "data" / "citations.lua"
-    filter_path = work / "citations.lua"
-    filter_path.write_bytes(lua.read_bytes())
-    args = (
+    args = citeproc_args(work, prepared.style, bibliography)
+    return Job(markdown, args, work, project.reference_docx, project.typst_template, epoch)
+
+
+def citeproc_args(work: Path, style: Style, bibliography: Path) -> tuple[str, ...]:
+    """Pandoc arguments that number and format citations: filters, citeproc, style, store."""
+    before, after = (_filter(work, name) for name in CITATION_FILTERS)
+    return (
+        f"--lua-filter={before}",
         "--citeproc",
-        f"--csl={prepared.style.path}",
+        f"--csl={style.path}",
         f"--bibliography={bibliography}",
-        f"--lua-filter={filter_path}",
+        f"--lua-filter={after}",
         "--metadata=link-citations:false",
     )
-    return Job(markdown, args, work, project.reference_docx, project.typst_template, epoch)
+
+
+CITATION_FILTERS = ("dedupe-citations.lua", "citations.lua")
+"""Lua filters run before and after citeproc (shipped in casekit/data)."""
+
+
+def _filter(work: Path, name: str) -> Path:
+    # Copied into the work directory: pandoc's --sandbox reads only what it is given.
+    target = work / name
+    target.write_bytes((resources.files("casekit") / "data" / name).read_bytes())
+    return target
 
 
 def _sha256(data: bytes) -> str:

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 _KEY = r"(?:\{(?P<braced>[^{}]+)\}|(?P<plain>[\w](?:[\w:.#$%&\-+?<>~/]*[\w])?))"
 _CITE = re.compile(r"(?<![\w\\@])-?@" + _KEY)
 _BRACKET = re.compile(r"(?<!\\)\[(?P<body>[^\[\]]*)\](?!\(|\{)")
-_CODE = re.compile(r"```.*?```|`[^`\n]*`", re.DOTALL)
+# Masked before searching: code, link targets and autolinks, where an @ is not a citation.
+_MASK = re.compile(r"```.*?```|`[^`\n]*`|(?<=\])\([^)\s]*\)|<[a-z]+:[^>\s]*>", re.DOTALL)
 
 EN_DASH = "–"
 
@@ -39,7 +40,7 @@ def find_citations(markdown: str) -> list[Citation]:
     A bracketed group counts once; a bare ``@key`` in running text is a group of
     its own. Code spans and fenced code are skipped.
     """
-    text = _CODE.sub(lambda m: " " * len(m.group(0)), markdown)
+    text = _MASK.sub(lambda m: " " * len(m.group(0)), markdown)
     found: list[Citation] = []
     covered: list[tuple[int, int]] = []
     for match in _BRACKET.finditer(text):
