@@ -139,7 +139,8 @@ def test_casekit_numbering_equals_what_pandoc_prints(
     style = resolve_style("nlm-citation-sequence-brackets", work)
     args = citeproc_args(work, style, bib)
     out = pandoc.run(
-        [str(source), *args, "-t", "plain", "--wrap=none", "-M", "suppress-bibliography=true"]
+        [str(source), *args, "-t", "plain", "--wrap=none", "-M", "suppress-bibliography=true"],
+        cwd=work,
     )
     printed = re.findall(r"\[([0-9,–]+)\]", out)
     assert printed == expected_groups(_citations(spec))

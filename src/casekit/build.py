@@ -162,20 +162,32 @@ def build(config: BuildConfig) -> BuildResult:
 def _job(project: Project, prepared: Prepared, work: Path, epoch: int) -> Job:
     markdown = work / "manuscript.md"
     markdown.write_text(prepared.document.markdown, encoding="utf-8")
-    bibliography = work / "references.bib"
+    bibliography = work / BIBLIOGRAPHY_FILE
     bibliography.write_text(prepared.store.subset(prepared.keys), encoding="utf-8")
     args = citeproc_args(work, prepared.style, bibliography)
     return Job(markdown, args, work, project.reference_docx, project.typst_template, epoch)
 
 
 def citeproc_args(work: Path, style: Style, bibliography: Path) -> tuple[str, ...]:
-    """Pandoc arguments that number and format citations: filters, citeproc, style, store."""
-    before, after = (_filter(work, name) for name in CITATION_FILTERS)
+    """Pandoc arguments that number and format citations; pandoc must run in ``work``.
+
+    The style and filters are copied into ``work`` and every path is relative:
+    pandoc's ``--sandbox`` reads only what it is given, and the DOCX writer copies
+    the ``bibliography`` and ``csl`` values into the document's custom properties,
+    where an absolute path would leak the machine's layout and break reproducibility.
+    """
+    for name in CITATION_FILTERS:
+        (work / name).write_bytes((resources.files("casekit") / "data" / name).read_bytes())
+    (work / STYLE_FILE).write_bytes(style.path.read_bytes())
+    if bibliography.parent.resolve() != work.resolve():
+        (work / BIBLIOGRAPHY_FILE).write_bytes(bibliography.read_bytes())
+        bibliography = work / BIBLIOGRAPHY_FILE
+    before, after = CITATION_FILTERS
     return (
         f"--lua-filter={before}",
         "--citeproc",
-        f"--csl={style.path}",
-        f"--bibliography={bibliography}",
+        f"--csl={STYLE_FILE}",
+        f"--bibliography={bibliography.name}",
         f"--lua-filter={after}",
         "--metadata=link-citations:false",
     )
@@ -183,13 +195,8 @@ def citeproc_args(work: Path, style: Style, bibliography: Path) -> tuple[str, ..
 
 CITATION_FILTERS = ("dedupe-citations.lua", "citations.lua")
 """Lua filters run before and after citeproc (shipped in casekit/data)."""
-
-
-def _filter(work: Path, name: str) -> Path:
-    # Copied into the work directory: pandoc's --sandbox reads only what it is given.
-    target = work / name
-    target.write_bytes((resources.files("casekit") / "data" / name).read_bytes())
-    return target
+STYLE_FILE = "style.csl"
+BIBLIOGRAPHY_FILE = "references.bib"
 
 
 def _sha256(data: bytes) -> str:

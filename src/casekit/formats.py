@@ -33,7 +33,7 @@ class Job:
 
     def pandoc(self, *args: str) -> str:
         return pandoc.run(
-            ["--sandbox", "-f", "markdown", str(self.markdown), *self.citeproc_args, *args],
+            ["--sandbox", "-f", "markdown", self.markdown.name, *self.citeproc_args, *args],
             env={"SOURCE_DATE_EPOCH": str(self.epoch)},
             cwd=self.work,
         )

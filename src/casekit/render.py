@@ -207,5 +207,6 @@ def render_document(project_templates: Path, meta: Manuscript, case: Case, abstr
         metadata["keywords"] = list(meta.keywords)
     if meta.running_title:
         metadata["running-title"] = meta.running_title
-    metadata["author"] = [a.name for a in meta.authors]
+    # No `author` key: pandoc would print a second byline under the title in DOCX and
+    # HTML; the byline with affiliations comes from front.md.j2 instead.
     return Document(front, sections, back, metadata)

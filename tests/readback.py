@@ -1,0 +1,42 @@
+"""Reading built outputs back as text, the way a reviewer (or a check) sees them."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import docx
+import pypdf
+
+GROUP = re.compile(r"\[([0-9][0-9,–]*)\]")
+
+
+def pdf_text(path: Path) -> str:
+    return "\n".join(page.extract_text() for page in pypdf.PdfReader(path).pages)
+
+
+def docx_paragraphs(path: Path) -> list[tuple[str, str]]:
+    """(style name, text) of every body paragraph."""
+    return [(p.style.name if p.style else "", p.text) for p in docx.Document(str(path)).paragraphs]
+
+
+def docx_text(path: Path) -> str:
+    return "\n".join(text for _, text in docx_paragraphs(path))
+
+
+def groups(text: str) -> list[str]:
+    """Printed citation labels in reading order, before the reference list."""
+    body = text.split("\nReferences\n", 1)[0]
+    return GROUP.findall(body)
+
+
+def pdf_reference_list(text: str) -> list[str]:
+    """Entries of the PDF's reference list, one string each."""
+    entries: list[str] = []
+    for line in text.split("\nReferences\n", 1)[1].splitlines():
+        marker = f"{len(entries) + 1}. "
+        if line.startswith(marker):
+            entries.append(line[len(marker) :])
+        elif entries:
+            entries[-1] += " " + line
+    return entries
