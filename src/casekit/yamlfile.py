@@ -57,6 +57,13 @@ class Loaded(typing.Generic[T]):
         return Location(self.path, self.lines.get(probe), None, field or None)
 
 
+def _is_tab(text: str, mark: yaml.Mark | None) -> bool:
+    if mark is None:
+        return False
+    lines = text.split("\n")
+    return mark.line < len(lines) and "\t" in lines[mark.line][: mark.column + 1]
+
+
 def compose(text: str, path: Path) -> yaml.Node | None:
     """Parse YAML text into nodes, turning syntax errors into located errors."""
     try:
@@ -67,7 +74,7 @@ def compose(text: str, path: Path) -> yaml.Node | None:
         if exc.context:
             problem = f"{problem} ({exc.context})"
         hint = None
-        if "\t" in problem or "tab" in problem:
+        if _is_tab(text, mark):
             hint = "YAML indentation must use spaces, not tabs"
         raise InputError(
             f"YAML syntax error: {problem}",

@@ -1,0 +1,5 @@
+"""``python -m casekit`` runs the command line."""
+
+from casekit.cli import main
+
+main()
