@@ -130,7 +130,9 @@ def test_casekit_numbering_equals_what_pandoc_prints(
     work = tmp_path_factory.mktemp("cite")
     bib = work / "refs.bib"
     bib.write_text(
-        "".join(f"@article{{k{i},title={{T{i}}},journal={{J}},year={{2000}}}}\n" for i in range(30)),
+        "".join(
+            f"@article{{k{i},title={{T{i}}},journal={{J}},year={{2000}}}}\n" for i in range(30)
+        ),
         encoding="utf-8",
     )
     body = " ".join(f"Text [{'; '.join('@' + k for k in g)}]." for g in spec)

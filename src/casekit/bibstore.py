@@ -20,8 +20,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-import bibtexparser
 from bibtexparser import model
+from bibtexparser.entrypoint import parse_string
+from bibtexparser.library import Library
 
 from .errors import BibError, Location
 from .textfile import read_text
@@ -94,25 +95,24 @@ def load_store(path: Path, cache_dir: Path | None = None) -> Store:
 
 
 def _parse(text: str, path: Path, digest: str) -> Store:
-    library = bibtexparser.parse_string(text, parse_stack=[])
-    failures = sorted(library.failed_blocks, key=lambda b: b.start_line)
+    library = parse_string(text, parse_stack=[])
+    failures = sorted(library.failed_blocks, key=_line)
     if failures:
         _raise_failure(failures[0], path, library)
     macros = {s.key.lower() for s in library.strings}
     entries: dict[str, StoreEntry] = {}
-    for entry in library.entries:
+    for block in library.entries:
         fields: dict[str, str] = {}
-        for f in entry.fields:
+        for f in block.fields:
             value = str(f.value)
-            name = f.key.lower()
             if not (value.startswith(("{", '"'))):
-                _check_macros(value, macros, path, entry, f)
-            fields[name] = _strip_enclosing(value)
-        entries[entry.key] = StoreEntry(
-            key=entry.key,
-            entry_type=entry.entry_type.lower(),
-            line=entry.start_line + 1,
-            raw=entry.raw.strip(),
+                _check_macros(value, macros, path, block, f)
+            fields[f.key.lower()] = _strip_enclosing(value)
+        entries[block.key] = StoreEntry(
+            key=block.key,
+            entry_type=block.entry_type.lower(),
+            line=_line(block),
+            raw=(block.raw or "").strip(),
             fields=fields,
         )
     for key, entry in entries.items():
@@ -123,8 +123,13 @@ def _parse(text: str, path: Path, digest: str) -> Store:
                 Location(path, entry.line, None, f"{key}.crossref"),
                 hint="add the parent entry or remove the crossref field",
             )
-    preamble = "\n\n".join(b.raw.strip() for b in (*library.strings, *library.preambles))
+    preamble = "\n\n".join((b.raw or "").strip() for b in (*library.strings, *library.preambles))
     return Store(path, digest, entries, preamble)
+
+
+def _line(block: model.Block | model.Field) -> int:
+    """1-based line of a block or field (bibtexparser counts from 0)."""
+    return (block.start_line or 0) + 1
 
 
 def _check_macros(
@@ -137,7 +142,7 @@ def _check_macros(
         if token.lower() not in macros and token.lower() not in _MONTHS:
             raise BibError(
                 f"entry {entry.key!r} field {f.key!r} uses undefined @string macro {token!r}",
-                Location(path, f.start_line + 1, None, f"{entry.key}.{f.key}"),
+                Location(path, _line(f), None, f"{entry.key}.{f.key}"),
                 hint=f"define it with @string{{{token} = {{...}}}} or put the value in braces",
             )
 
@@ -151,24 +156,23 @@ def _strip_enclosing(value: str) -> str:
     return value
 
 
-def _raise_failure(block: model.Block, path: Path, library: bibtexparser.Library) -> None:
-    line = block.start_line + 1
+def _raise_failure(block: model.Block, path: Path, library: Library) -> None:
+    line = _line(block)
     if isinstance(block, model.DuplicateBlockKeyBlock):
-        first = next(
-            (e for e in library.entries if e.key == block.key), block.previous_block
-        )
-        first_line = first.start_line + 1 if first is not None else "?"
+        first = next((e for e in library.entries if e.key == block.key), block.previous_block)
+        also = _line(first) if first is not None else "?"
         raise BibError(
-            f"duplicate key {block.key!r} (also on line {first_line})",
+            f"duplicate key {block.key!r} (also on line {also})",
             Location(path, line, None, block.key),
             hint="keys must be unique; rename or remove one of the two entries",
         )
     reason = getattr(getattr(block, "error", None), "abort_reason", "") or "cannot parse this block"
-    first_line = block.raw.strip().splitlines()[0] if block.raw.strip() else ""
+    raw = (block.raw or "").strip()
+    opening = raw.splitlines()[0] if raw else ""
     hint = "check for an unbalanced { } or a missing comma before this point"
-    if re.match(r"^@\w+\s*\{[^,]*=", first_line):
+    if re.match(r"^@\w+\s*\{[^,]*=", opening):
         hint = "the entry has no key: write @type{key, ...}"
-    raise BibError(f"{reason.strip()} in block {first_line[:40]!r}", Location(path, line), hint)
+    raise BibError(f"{reason.strip()} in block {opening[:40]!r}", Location(path, line), hint)
 
 
 def _read_cache(cache_file: Path, path: Path, digest: str) -> Store | None:
@@ -190,9 +194,7 @@ def _write_cache(cache_file: Path, store: Store) -> None:
         "version": CACHE_VERSION,
         "sha256": store.sha256,
         "preamble": store.preamble,
-        "entries": [
-            [e.key, e.entry_type, e.line, e.raw, e.fields] for e in store.entries.values()
-        ],
+        "entries": [[e.key, e.entry_type, e.line, e.raw, e.fields] for e in store.entries.values()],
     }
     try:
         cache_file.parent.mkdir(parents=True, exist_ok=True)

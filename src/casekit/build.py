@@ -132,9 +132,7 @@ def build(config: BuildConfig) -> BuildResult:
     project = config.project
     for name in config.formats:
         if name not in FORMATS:
-            raise InputError(
-                f"unknown format {name!r}", hint="formats: " + ", ".join(FORMATS)
-            )
+            raise InputError(f"unknown format {name!r}", hint="formats: " + ", ".join(FORMATS))
     prepared = prepare(project, config.style)
     epoch = source_date_epoch(project.root)
     staged: dict[Path, Path] = {}
@@ -143,7 +141,9 @@ def build(config: BuildConfig) -> BuildResult:
             job = _job(project, prepared, work, epoch)
             formats = list(dict.fromkeys(config.formats))
             with ThreadPoolExecutor(max_workers=2) as pool:
-                made = dict(zip(formats, pool.map(lambda f: FORMATS[f].produce(job), formats)))
+                made = dict(
+                    zip(formats, pool.map(lambda f: FORMATS[f].produce(job), formats), strict=True)
+                )
             written: dict[str, Path] = {}
             for name, data in made.items():
                 target = project.build / f"manuscript.{FORMATS[name].extension}"

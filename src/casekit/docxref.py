@@ -93,14 +93,21 @@ def _section(document: str, look: DocxLook) -> str:
     extra = ""
     if look.page_numbers:
         extra += '<w:footerReference w:type="default" r:id="rIdCasekitFooter" />'
-    extra += '<w:pgSz w:w="11906" w:h="16838" /><w:pgMar w:top="1418" w:right="1418" ' \
+    extra += (
+        '<w:pgSz w:w="11906" w:h="16838" /><w:pgMar w:top="1418" w:right="1418" '
         'w:bottom="1418" w:left="1418" w:header="709" w:footer="709" w:gutter="0" />'
+    )
     if look.line_numbers:
         extra += '<w:lnNumType w:countBy="1" w:distance="284" w:restart="continuous" />'
     if 'xmlns:r="' not in document.split(">", 2)[1]:
         document = document.replace("<w:document ", f'<w:document xmlns:r="{_R}" ', 1)
-    return re.sub(r"<w:sectPr>(.*?)</w:sectPr>", rf"<w:sectPr>{extra}\1</w:sectPr>", document,
-                  count=1, flags=re.DOTALL)
+    return re.sub(
+        r"<w:sectPr>(.*?)</w:sectPr>",
+        rf"<w:sectPr>{extra}\1</w:sectPr>",
+        document,
+        count=1,
+        flags=re.DOTALL,
+    )
 
 
 _FOOTER = (

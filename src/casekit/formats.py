@@ -32,10 +32,12 @@ class Job:
     """Timestamp written into outputs."""
 
     def pandoc(self, *args: str) -> str:
-        return pandoc.run(
-            ["--sandbox", "-f", "markdown", self.markdown.name, *self.citeproc_args, *args],
-            env={"SOURCE_DATE_EPOCH": str(self.epoch)},
-            cwd=self.work,
+        return str(
+            pandoc.run(
+                ["--sandbox", "-f", "markdown", self.markdown.name, *self.citeproc_args, *args],
+                env={"SOURCE_DATE_EPOCH": str(self.epoch)},
+                cwd=self.work,
+            )
         )
 
 

@@ -13,8 +13,8 @@ import shlex
 import subprocess
 from collections.abc import Mapping, Sequence
 from functools import cache
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 from .errors import CitationError, ToolError
 
@@ -58,7 +58,7 @@ def run(
     env: Mapping[str, str] | None = None,
     binary: bool = False,
 ) -> Any:
-    """Run pandoc with ``args``; return stdout (bytes if ``binary``). Failures and warnings raise."""
+    """Run pandoc with ``args``; return stdout (bytes if ``binary``). Failure or warning raises."""
     command = [pandoc_path(), *args]
     log.debug("running %s", shlex.join(command))
     try:

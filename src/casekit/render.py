@@ -57,7 +57,8 @@ class Document:
         """The whole document as pandoc Markdown with a YAML metadata block."""
         head = yaml.safe_dump(dict(self.metadata), allow_unicode=True, sort_keys=True)
         body = "\n\n".join(
-            part.strip("\n") for part in (self.front, *(s.markdown for s in self.sections), self.back)
+            part.strip("\n")
+            for part in (self.front, *(s.markdown for s in self.sections), self.back)
         )
         return f"---\n{head}---\n\n{body}\n"
 
@@ -138,9 +139,7 @@ def render_file(env: jinja2.Environment, name: str, templates: Path, **context: 
         raise _located(exc, path, "") from None
 
 
-def render_string(
-    env: jinja2.Environment, source: str, where: Location, **context: Any
-) -> str:
+def render_string(env: jinja2.Environment, source: str, where: Location, **context: Any) -> str:
     """Render template text held in a data file (e.g. the abstract in manuscript.yaml)."""
     try:
         return env.from_string(source).render(**context)
@@ -171,8 +170,7 @@ def _located(exc: Exception, path: Path, prefix: str) -> TemplateError:
     return TemplateError(
         f"{prefix}{message}",
         Location(Path(filename), line),
-        hint="check the name against manuscript/case.yaml; a template cannot print a "
-        "missing value",
+        hint="check the name against manuscript/case.yaml; a template cannot print a missing value",
     )
 
 
@@ -186,7 +184,9 @@ def _template_line(exc: Exception, marker: str) -> int | None:
     return line
 
 
-def render_document(project_templates: Path, meta: Manuscript, case: Case, abstract_where: Location) -> Document:
+def render_document(
+    project_templates: Path, meta: Manuscript, case: Case, abstract_where: Location
+) -> Document:
     """Render front matter, every section listed in ``meta.sections``, and back matter."""
     env = environment(project_templates)
     context: dict[str, Any] = {"meta": meta, "case": case}

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .errors import InputError, Location
+from .errors import CasekitError, InputError, Location
 
 MAX_INPUT_BYTES = 20 * 1024 * 1024
 """Inputs larger than this are refused: a manuscript source is never this big."""
 
 
-def read_text(path: Path, *, error: type[InputError] = InputError) -> str:
+def read_text(path: Path, *, error: type[CasekitError] = InputError) -> str:
     """Read ``path`` as UTF-8 (a BOM is dropped, CRLF becomes LF)."""
     try:
         data = path.read_bytes()

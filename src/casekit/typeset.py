@@ -26,7 +26,9 @@ def typst_version() -> str:
         return "unknown"
 
 
-def compile_pdf(source: Path, root: Path, timestamp: int, font_paths: tuple[Path, ...] = ()) -> bytes:
+def compile_pdf(
+    source: Path, root: Path, timestamp: int, font_paths: tuple[Path, ...] = ()
+) -> bytes:
     """Compile ``source`` (inside ``root``) to PDF bytes with a fixed creation time."""
     try:
         import typst

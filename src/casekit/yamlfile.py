@@ -127,7 +127,9 @@ class _Converter:
         self.path = path
         self.lines = lines
 
-    def fail(self, node: yaml.Node, field: str, message: str, hint: str | None = None) -> InputError:
+    def fail(
+        self, node: yaml.Node, field: str, message: str, hint: str | None = None
+    ) -> InputError:
         mark = node.start_mark
         return InputError(
             message, Location(self.path, mark.line + 1, mark.column + 1, field or None), hint
@@ -217,7 +219,9 @@ class _Converter:
             return value
         if isinstance(value, tp) and not (tp is not bool and isinstance(value, bool)):
             return value
-        raise self.fail(node, field, f"expected {_type_name(tp)}, found {_describe(node)} {node.value!r}")
+        raise self.fail(
+            node, field, f"expected {_type_name(tp)}, found {_describe(node)} {node.value!r}"
+        )
 
     def dataclass(self, node: yaml.Node, cls: type, field: str) -> Any:
         if not isinstance(node, yaml.MappingNode):
