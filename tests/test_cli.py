@@ -12,59 +12,21 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
-import yaml
 from click.testing import CliRunner
 
 from casekit.cli import main
 
-from .conftest import copy_example
-
-SCENARIOS = Path(__file__).parent / "scenarios"
+from .scenario import all_scenarios, run_scenario
 
 
-def _apply(project: Path, edit: dict[str, Any]) -> None:
-    target = project / edit["file"]
-    if edit.get("delete"):
-        target.unlink()
-    elif "create" in edit:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(edit["create"], encoding="utf-8")
-    elif "replace-all" in edit:
-        target.write_text(edit["replace-all"], encoding="utf-8")
-    elif "append-bytes" in edit:
-        with target.open("ab") as handle:
-            handle.write(edit["append-bytes"].encode("latin-1"))
-    else:
-        text = target.read_text(encoding="utf-8")
-        assert edit["replace"] in text, f"scenario edit does not apply to {edit['file']}"
-        target.write_text(text.replace(edit["replace"], edit["with"], 1), encoding="utf-8")
-
-
-def _scenarios() -> list[Path]:
-    return sorted(p for p in SCENARIOS.iterdir() if (p / "scenario.yaml").is_file())
-
-
-@pytest.mark.parametrize("scenario", _scenarios(), ids=lambda p: p.name)
+@pytest.mark.parametrize("scenario", all_scenarios(), ids=lambda p: p.name)
 def test_bad_input_gives_one_located_line(
     scenario: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    spec = yaml.safe_load((scenario / "scenario.yaml").read_text(encoding="utf-8"))
-    project = copy_example(tmp_path / "project")
-    for edit in spec.get("edits", []):
-        _apply(project, edit)
-    for name, value in spec.get("env", {}).items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.chdir(tmp_path)
-    from casekit import pandoc
-
-    pandoc.pandoc_path.cache_clear()
-    try:
-        result = CliRunner().invoke(main, [*spec.get("args", ["build", "md"]), "-C", "project"])
-    finally:
-        pandoc.pandoc_path.cache_clear()
+    outcome = run_scenario(scenario, tmp_path, monkeypatch)
+    result, spec = outcome.result, outcome.spec
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     assert result.exit_code == spec.get("exit", 1)
     lines = result.stderr.strip().splitlines()
@@ -77,7 +39,7 @@ def test_bad_input_gives_one_located_line(
         found = line.find(fragment, position)
         assert found >= 0, f"{fragment!r} not in order in: {line}"
         position = found
-    assert not (project / "build" / "manuscript.md").exists()
+    assert not (outcome.project / "build" / "manuscript.md").exists()
 
 
 def _commands() -> list[list[str]]:

@@ -265,16 +265,11 @@ class Case:
     def _offsets(self) -> dict[str, int]:
         offsets: dict[str, int] = {}
         for name in self.anchors:
-            chain: list[str] = []
-            current = name
             total = 0
-            while True:
-                anchor = self.anchors[current]
-                if anchor.at is None:
-                    break
-                chain.append(current)
+            anchor = self.anchors[name]
+            while anchor.at is not None:  # load_case has ruled out loops
                 total += anchor.at.day
-                current = anchor.at.anchor
+                anchor = self.anchors[anchor.at.anchor]
             offsets[name] = total
         return offsets
 

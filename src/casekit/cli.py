@@ -61,7 +61,12 @@ def main(verbose: bool) -> None:
     )
 
 
-@main.command("build")
+FORMAT_HELP = "\b\nFormats:\n" + "\n".join(
+    f"  {f.name:<5} {f.description}" for f in FORMATS.values()
+)
+
+
+@main.command("build", epilog=FORMAT_HELP)
 @click.argument("formats", nargs=-1, type=click.Choice(sorted(FORMATS)))
 @project_option
 @click.option("--style", help="CSL style name or .csl path (overrides manuscript.yaml).")
@@ -71,13 +76,8 @@ def build_command(
 ) -> None:
     """Build build/manuscript.<ext> for each FORMAT (default: pdf).
 
-    \b
-    Formats:
-      pdf   PDF typeset by Typst
-      docx  Word document styled by templates/reference.docx
-      html  standalone HTML page
-      txt   plain text
-      md    the rendered Markdown, before pandoc
+    All requested formats are made first and then moved into build/ together:
+    if any fails, build/ keeps its previous contents.
     """
     root = project_dir.resolve()
     ctx.meta["casekit.root"] = root

@@ -90,20 +90,24 @@ def _restyle(styles: str, look: DocxLook) -> str:
 
 
 def _section(document: str, look: DocxLook) -> str:
-    extra = ""
-    if look.page_numbers:
-        extra += '<w:footerReference w:type="default" r:id="rIdCasekitFooter" />'
-    extra += (
+    # CT_SectPr is an ordered sequence and Word rejects a file that breaks it:
+    # footerReference, footnotePr (pandoc's), pgSz, pgMar, lnNumType.
+    head = (
+        '<w:footerReference w:type="default" r:id="rIdCasekitFooter" />'
+        if look.page_numbers
+        else ""
+    )
+    tail = (
         '<w:pgSz w:w="11906" w:h="16838" /><w:pgMar w:top="1418" w:right="1418" '
         'w:bottom="1418" w:left="1418" w:header="709" w:footer="709" w:gutter="0" />'
     )
     if look.line_numbers:
-        extra += '<w:lnNumType w:countBy="1" w:distance="284" w:restart="continuous" />'
+        tail += '<w:lnNumType w:countBy="1" w:distance="284" w:restart="continuous" />'
     if 'xmlns:r="' not in document.split(">", 2)[1]:
         document = document.replace("<w:document ", f'<w:document xmlns:r="{_R}" ', 1)
     return re.sub(
         r"<w:sectPr>(.*?)</w:sectPr>",
-        rf"<w:sectPr>{extra}\1</w:sectPr>",
+        lambda m: f"<w:sectPr>{head}{m.group(1).strip()}{tail}</w:sectPr>",
         document,
         count=1,
         flags=re.DOTALL,

@@ -9,8 +9,9 @@ comments are written ``{## ... ##}`` instead.
 
 from __future__ import annotations
 
+import contextlib
 import types
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -114,74 +115,86 @@ def environment(templates: Path) -> SandboxedEnvironment:
 
 def render_file(env: jinja2.Environment, name: str, templates: Path, **context: Any) -> str:
     """Render ``templates/<name>``, turning Jinja failures into located errors."""
-    path = templates / name
+    with _template_errors(templates / name, None):
+        return env.get_template(name).render(**context)
+
+
+def render_string(env: jinja2.Environment, source: str, where: Location, **context: Any) -> str:
+    """Render template text held in a data file (e.g. the abstract in manuscript.yaml).
+
+    Errors point into the data file: ``where`` is the line before the text starts.
+    """
+    with _template_errors(where.path or Path("<string>"), where):
+        return env.from_string(source).render(**context)
+
+
+_STRING = "<template>"  # the file name Jinja gives a template made from a string
+
+
+@contextlib.contextmanager
+def _template_errors(path: Path, data: Location | None) -> Iterator[None]:
+    """Translate every way a template can fail into one located TemplateError."""
+
+    def place(filename: str | None, line: int | None) -> Location:
+        if data is not None and filename in (None, _STRING):
+            shifted = data.line + line if data.line is not None and line is not None else None
+            return Location(data.path, shifted, None, data.field)
+        return Location(Path(filename) if filename else path, line)
+
     try:
-        template = env.get_template(name)
-        return template.render(**context)
+        yield
     except jinja2.TemplateSyntaxError as exc:
-        where = Path(exc.filename) if exc.filename else path
         raise TemplateError(
             f"syntax error: {exc.message}",
-            Location(where, exc.lineno),
+            place(exc.filename, exc.lineno),
             hint="check the {% %} and {{ }} on that line",
         ) from None
     except jinja2.TemplateNotFound as exc:
         raise TemplateError(
             f"template {exc.name!r} not found",
-            Location(path if exc.name != name else templates),
+            Location(path),
             hint=f"create templates/{exc.name} or fix the name",
         ) from None
-    except jinja2.UndefinedError as exc:
-        raise _located(exc, path, "undefined value: ") from None
-    except jinja2.exceptions.SecurityError as exc:
-        raise _located(exc, path, "not allowed in a template: ") from None
-    except (TypeError, ValueError, AttributeError, ArithmeticError, LookupError) as exc:
-        raise _located(exc, path, "") from None
-
-
-def render_string(env: jinja2.Environment, source: str, where: Location, **context: Any) -> str:
-    """Render template text held in a data file (e.g. the abstract in manuscript.yaml)."""
-    try:
-        return env.from_string(source).render(**context)
-    except jinja2.TemplateSyntaxError as exc:
-        raise TemplateError(f"syntax error: {exc.message}", _shift(where, exc.lineno)) from None
-    except jinja2.UndefinedError as exc:
+    except RecursionError:
         raise TemplateError(
-            f"undefined value: {exc.message}", _shift(where, _template_line(exc, "<template>"))
+            "templates include each other in a loop (or recurse too deeply)",
+            Location(path),
+            hint="check the {% include %} and {% extends %} chain starting here",
+        ) from None
+    except (
+        jinja2.UndefinedError,
+        jinja2.exceptions.SecurityError,
+        TypeError,
+        ValueError,
+        AttributeError,
+        ArithmeticError,
+        LookupError,
+    ) as exc:
+        filename, line = _innermost_template_frame(exc)
+        prefix = ""
+        if isinstance(exc, jinja2.UndefinedError):
+            prefix = "undefined value: "
+        elif isinstance(exc, jinja2.exceptions.SecurityError):
+            prefix = "not allowed in a template: "
+        message = getattr(exc, "message", None) or str(exc)
+        raise TemplateError(
+            f"{prefix}{message}",
+            place(filename, line),
+            hint="check the name against manuscript/case.yaml; a template cannot print a "
+            "missing value",
         ) from None
 
 
-def _shift(where: Location, lineno: int | None) -> Location:
-    if where.line is None or lineno is None:
-        return where
-    return Location(where.path, where.line + lineno, None, where.field)
-
-
-def _located(exc: Exception, path: Path, prefix: str) -> TemplateError:
-    """Find the innermost template frame in the traceback for the line number."""
-    filename, line = str(path), None
+def _innermost_template_frame(exc: BaseException) -> tuple[str | None, int | None]:
+    """Jinja rewrites tracebacks so template frames carry the template's file and line."""
+    filename, line = None, None
     tb = exc.__traceback__
     while tb is not None:
         code = tb.tb_frame.f_code.co_filename
-        if code.endswith(".j2"):
+        if code.endswith(".j2") or code == _STRING:
             filename, line = code, tb.tb_lineno
         tb = tb.tb_next
-    message = getattr(exc, "message", None) or str(exc)
-    return TemplateError(
-        f"{prefix}{message}",
-        Location(Path(filename), line),
-        hint="check the name against manuscript/case.yaml; a template cannot print a missing value",
-    )
-
-
-def _template_line(exc: Exception, marker: str) -> int | None:
-    line = None
-    tb = exc.__traceback__
-    while tb is not None:
-        if tb.tb_frame.f_code.co_filename == marker:
-            line = tb.tb_lineno
-        tb = tb.tb_next
-    return line
+    return filename, line
 
 
 def render_document(

@@ -21,10 +21,7 @@ from pathlib import Path
 from .errors import Location, StyleError
 
 DEFAULT_STYLE = "nlm-citation-sequence-brackets"
-_PARENT = re.compile(
-    r'<link\b[^>]*?\brel="independent-parent"[^>]*?>|<link\b[^>]*?\bhref="[^"]*"[^>]*?'
-    r'rel="independent-parent"[^>]*?>'
-)
+_LINK = re.compile(r"<link\b[^>]*>")
 _HREF = re.compile(r'href="([^"]+)"')
 _SUPERSCRIPT = re.compile(r'<citation\b.*?vertical-align="sup"', re.DOTALL)
 
@@ -112,8 +109,9 @@ def _independent(name: str, path: Path, where: Location | None) -> Style:
 
 
 def _parent_name(text: str) -> str | None:
-    link = _PARENT.search(text)
-    if link is None:
-        return None
-    href = _HREF.search(link.group(0))
-    return href.group(1).rstrip("/").rsplit("/", 1)[-1] if href else None
+    """The parent's name from ``<link rel="independent-parent" href=".../NAME"/>``."""
+    for tag in _LINK.findall(text):
+        href = _HREF.search(tag)
+        if 'rel="independent-parent"' in tag and href:
+            return href.group(1).rstrip("/").rsplit("/", 1)[-1]
+    return None

@@ -1,0 +1,64 @@
+"""Running one failure scenario folder against a fresh copy of the example project."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import CliRunner, Result
+
+from casekit import pandoc
+from casekit.cli import main
+
+from .conftest import copy_example
+
+SCENARIOS = Path(__file__).parent / "scenarios"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    spec: dict[str, Any]
+    project: Path
+    result: Result
+
+
+def _apply(project: Path, edit: dict[str, Any]) -> None:
+    target = project / edit["file"]
+    if edit.get("delete"):
+        target.unlink()
+    elif "create" in edit:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(edit["create"], encoding="utf-8")
+    elif "replace-all" in edit:
+        target.write_text(edit["replace-all"], encoding="utf-8")
+    elif "append-bytes" in edit:
+        with target.open("ab") as handle:
+            handle.write(edit["append-bytes"].encode("latin-1"))
+    else:
+        text = target.read_text(encoding="utf-8")
+        assert edit["replace"] in text, f"scenario edit does not apply to {edit['file']}"
+        target.write_text(text.replace(edit["replace"], edit["with"], 1), encoding="utf-8")
+
+
+def all_scenarios() -> list[Path]:
+    return sorted(p for p in SCENARIOS.iterdir() if (p / "scenario.yaml").is_file())
+
+
+def run_scenario(scenario: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Outcome:
+    """Break a copy of the example as the scenario says, then run casekit on it."""
+    spec = yaml.safe_load((scenario / "scenario.yaml").read_text(encoding="utf-8"))
+    project = copy_example(tmp_path / "project")
+    for edit in spec.get("edits", []):
+        _apply(project, edit)
+    for name, value in spec.get("env", {}).items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.chdir(tmp_path)
+    pandoc.pandoc_path.cache_clear()
+    try:
+        result = CliRunner().invoke(main, [*spec.get("args", ["build", "md"]), "-C", "project"])
+    finally:
+        pandoc.pandoc_path.cache_clear()
+    return Outcome(spec, project, result)

@@ -1,0 +1,117 @@
+"""The BibTeX store: parsing, located errors, subsets for pandoc, and the cache."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from casekit.bibstore import load_store
+from casekit.errors import BibError
+
+from .conftest import REPO
+
+ENTRY = "@article{{{key},\n  title = {{{title}}},\n  journal = {{J}},\n  year = {{2020}}\n}}\n"
+
+
+def _bib(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "references.bib"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_example_store_has_22_entries_with_lines() -> None:
+    store = load_store(REPO / "references.bib")
+    assert len(store.entries) == 22
+    assert store.entries["brown2019"].line == 8
+    assert store.entries["brown2019"].fields["doi"] == "10.1182/blood-2018-04-785980"
+
+
+def test_subset_holds_only_the_wanted_entries_and_macros(tmp_path: Path) -> None:
+    text = "@string{jbl = {Journal of Blood}}\n" + "".join(
+        ENTRY.format(key=f"k{i}", title=f"T{i}") for i in range(5)
+    )
+    store = load_store(_bib(tmp_path, text))
+    subset = store.subset(["k3", "k1"])
+    assert "@string{jbl" in subset
+    assert "{k3," in subset and "{k1," in subset
+    assert "{k0," not in subset
+    assert subset.index("{k3,") < subset.index("{k1,")
+
+
+def test_subset_brings_the_crossref_parent(tmp_path: Path) -> None:
+    text = (
+        "@inproceedings{child, title={C}, crossref={parent}}\n"
+        "@proceedings{parent, title={P}, year={2001}}\n"
+    )
+    store = load_store(_bib(tmp_path, text))
+    assert "{parent," in store.subset(["child"])
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        (ENTRY.format(key="a", title="x") + ENTRY.format(key="a", title="y"), 6, "duplicate key"),
+        ("@article{a, title={unbalanced}\n\n" + ENTRY.format(key="b", title="x"), 1, "block"),
+        ("@article{title={no key}, year={2020}}\n", 1, "block"),
+        ("@article{a,\n  journal = nosuchmacro,\n  year = 2020}\n", 2, "undefined @string"),
+        ("@article{a, title={x}, crossref={gone}}\n", 1, "crossref 'gone'"),
+    ],
+    ids=["duplicate-key", "unbalanced-brace", "no-key", "undefined-macro", "missing-crossref"],
+)
+def test_malformed_store_is_located(tmp_path: Path, text: str, line: int, message: str) -> None:
+    with pytest.raises(BibError, match=message) as info:
+        load_store(_bib(tmp_path, text))
+    assert info.value.location.line == line
+
+
+def test_month_macros_and_numbers_need_no_definition(tmp_path: Path) -> None:
+    store = load_store(_bib(tmp_path, "@article{a, title={x}, month = mar, year = 2020}\n"))
+    assert store.entries["a"].fields["month"] == "mar"
+
+
+def test_bom_and_crlf_are_accepted(tmp_path: Path) -> None:
+    path = tmp_path / "references.bib"
+    path.write_bytes(
+        b"\xef\xbb\xbf" + ENTRY.format(key="a", title="x").replace("\n", "\r\n").encode()
+    )
+    assert list(load_store(path).entries) == ["a"]
+
+
+def test_cache_is_reused_for_the_same_content(tmp_path: Path) -> None:
+    path = _bib(tmp_path, ENTRY.format(key="a", title="x"))
+    cache = tmp_path / "cache"
+    first = load_store(path, cache)
+    files = list(cache.glob("store-*.json"))
+    assert len(files) == 1
+    # Prove the second load reads the cache: alter the cached title, keep the hash.
+    data = json.loads(files[0].read_text(encoding="utf-8"))
+    data["entries"][0][4]["title"] = "from cache"
+    files[0].write_text(json.dumps(data), encoding="utf-8")
+    assert load_store(path, cache).entries["a"].fields["title"] == "from cache"
+    assert first.entries["a"].fields["title"] == "x"
+
+
+def test_cache_is_never_trusted_after_the_store_changes(tmp_path: Path) -> None:
+    path = _bib(tmp_path, ENTRY.format(key="a", title="x"))
+    cache = tmp_path / "cache"
+    load_store(path, cache)
+    path.write_text(ENTRY.format(key="b", title="y"), encoding="utf-8")
+    assert list(load_store(path, cache).entries) == ["b"]
+    assert len(list(cache.glob("store-*.json"))) == 1
+
+
+@pytest.mark.parametrize(
+    "garbage",
+    ["{not json", "[]", '{"version": 1}', ""],
+    ids=["truncated", "list", "partial", "empty"],
+)
+def test_corrupt_cache_is_rebuilt(tmp_path: Path, garbage: str) -> None:
+    path = _bib(tmp_path, ENTRY.format(key="a", title="x"))
+    cache = tmp_path / "cache"
+    load_store(path, cache)
+    (cached,) = cache.glob("store-*.json")
+    cached.write_text(garbage, encoding="utf-8")
+    assert list(load_store(path, cache).entries) == ["a"]
+    assert json.loads(cached.read_text(encoding="utf-8"))["version"] == 1

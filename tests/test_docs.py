@@ -1,0 +1,44 @@
+"""The README tells the truth: its commands exist, CI runs them, its examples are real."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from .conftest import REPO
+from .scenario import SCENARIOS, run_scenario
+
+README = (REPO / "README.md").read_text(encoding="utf-8")
+MAKEFILE = (REPO / "Makefile").read_text(encoding="utf-8")
+
+
+def test_readme_shows_the_two_commands() -> None:
+    assert "make pdf" in README
+    assert "make test" in README
+
+
+@pytest.mark.parametrize("target", sorted(set(re.findall(r"`make (\w+)", README))), ids=lambda t: t)
+def test_every_make_target_in_the_readme_exists(target: str) -> None:
+    assert re.search(rf"^{target}:", MAKEFILE, re.MULTILINE), f"no `{target}:` rule in Makefile"
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    assert re.search(r"^make test$", ci, re.MULTILINE)
+
+
+@pytest.mark.parametrize("scenario", ["case-wrong-type", "unknown-citekey"], ids=lambda s: s)
+def test_readme_error_examples_are_what_casekit_prints(
+    scenario: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    line = run_scenario(SCENARIOS / scenario, tmp_path, monkeypatch).result.stderr.strip()
+    assert line in README, f"README example is stale; casekit now prints:\n{line}"
+
+
+def test_readme_documents_every_template_filter() -> None:
+    from casekit.render import FILTERS
+
+    for name in FILTERS:
+        assert f"`{name}`" in README, name

@@ -1,0 +1,101 @@
+"""Rendering templates: strict, sandboxed, and friendly to pandoc's own syntax."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from casekit.casedata import DayRef, Quantity
+from casekit.errors import Location, TemplateError
+from casekit.render import day, environment, num, qty, render_file, render_string
+
+
+def _templates(tmp_path: Path, **files: str) -> Path:
+    for name, text in files.items():
+        path = tmp_path / name.replace("__", "/")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+def test_pandoc_attributes_survive_and_comments_use_double_hash(tmp_path: Path) -> None:
+    root = _templates(tmp_path, **{"s.md.j2": "# Case {#sec-case}\n{## hidden ##}Visible\n"})
+    out = render_file(environment(root), "s.md.j2", root)
+    assert out == "# Case {#sec-case}\nVisible\n"
+
+
+def test_undefined_value_fails_with_template_line(tmp_path: Path) -> None:
+    root = _templates(tmp_path, **{"s.md.j2": "line one\n\nAge {{ patient.agee }}\n"})
+    with pytest.raises(TemplateError, match="undefined value") as info:
+        render_file(environment(root), "s.md.j2", root, patient={"age": 3})
+    assert info.value.location.line == 3
+    assert info.value.location.path == root / "s.md.j2"
+
+
+def test_undefined_value_in_rarely_used_branch_fails_when_reached(tmp_path: Path) -> None:
+    text = "{% if flag %}\n{{ missing }}\n{% endif %}ok\n"
+    root = _templates(tmp_path, **{"s.md.j2": text})
+    assert render_file(environment(root), "s.md.j2", root, flag=False) == "ok\n"
+    with pytest.raises(TemplateError) as info:
+        render_file(environment(root), "s.md.j2", root, flag=True)
+    assert info.value.location.line == 2
+
+
+def test_error_inside_an_included_partial_names_the_partial(tmp_path: Path) -> None:
+    root = _templates(
+        tmp_path,
+        **{"s.md.j2": "{% include 'partials/p.md.j2' %}\n", "partials__p.md.j2": "\n{{ nope }}\n"},
+    )
+    with pytest.raises(TemplateError) as info:
+        render_file(environment(root), "s.md.j2", root)
+    assert info.value.location.path == root / "partials" / "p.md.j2"
+    assert info.value.location.line == 2
+
+
+def test_include_loop_is_an_error_not_a_crash(tmp_path: Path) -> None:
+    root = _templates(
+        tmp_path, **{"a.md.j2": "{% include 'b.md.j2' %}", "b.md.j2": "{% include 'a.md.j2' %}"}
+    )
+    with pytest.raises(TemplateError):
+        render_file(environment(root), "a.md.j2", root)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{{ ''.__class__.__mro__ }}",
+        "{{ cycler.__init__.__globals__ }}",
+        "{{ meta.__class__.__subclasses__() }}",
+    ],
+    ids=["mro", "globals", "subclasses"],
+)
+def test_templates_cannot_reach_python_internals(tmp_path: Path, source: str) -> None:
+    root = _templates(tmp_path, **{"s.md.j2": source})
+    with pytest.raises(TemplateError):
+        render_file(environment(root), "s.md.j2", root, meta=object())
+
+
+def test_string_template_errors_point_into_the_data_file(tmp_path: Path) -> None:
+    where = Location(tmp_path / "manuscript.yaml", 10, None, "abstract")
+    with pytest.raises(TemplateError) as info:
+        render_string(environment(tmp_path), "first\nsecond {{ x.y }}\n", where, x={})
+    assert info.value.location.line == 12
+
+
+@pytest.mark.parametrize(
+    ("ref", "text"),
+    [(DayRef("infusion", 28), "day +28"), (DayRef("infusion", 0), "day 0"),
+     (DayRef("transplant", -7), "day −7")],
+    ids=["after", "same-day", "before"],
+)  # fmt: skip
+def test_day(ref: DayRef, text: str) -> None:
+    assert day(ref) == text
+
+
+def test_numbers_and_quantities() -> None:
+    assert num(0.50) == "0.5"
+    assert num(3.0) == "3"
+    assert num(12000) == "12,000"
+    assert qty(Quantity(6.3, "%")) == "6.3%"
+    assert qty(Quantity(6.1, "kg")) == "6.1 kg"

@@ -1,0 +1,36 @@
+"""``casekit new``: a copy of the example that builds as it is."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from casekit.build import build
+from casekit.cli import main
+from casekit.errors import InputError
+from casekit.project import BuildConfig, Project
+from casekit.scaffold import new_project
+
+
+def test_new_project_is_complete_and_builds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    target = tmp_path / "my-report"
+    result = CliRunner().invoke(main, ["new", str(target)])
+    assert result.exit_code == 0, result.output
+    for name in ("manuscript/manuscript.yaml", "manuscript/case.yaml", "references.bib",
+                 "templates/sections/case.md.j2", "templates/reference.docx", "Makefile"):  # fmt: skip
+        assert (target / name).is_file(), name
+    built = build(BuildConfig(Project(target), ("pdf", "docx")))
+    assert built.references == 22
+    assert not (target / "build" / "manuscript.txt").exists()
+
+
+def test_new_refuses_a_non_empty_directory(tmp_path: Path) -> None:
+    (tmp_path / "keep.txt").write_text("precious", encoding="utf-8")
+    with pytest.raises(InputError, match="not empty"):
+        new_project(tmp_path)
+    assert (tmp_path / "keep.txt").read_text(encoding="utf-8") == "precious"
