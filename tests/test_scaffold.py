@@ -21,8 +21,15 @@ def test_new_project_is_complete_and_builds(
     target = tmp_path / "my-report"
     result = CliRunner().invoke(main, ["new", str(target)])
     assert result.exit_code == 0, result.output
-    for name in ("manuscript/manuscript.yaml", "manuscript/case.yaml", "references.bib",
-                 "templates/sections/case.md.j2", "templates/reference.docx", "Makefile"):  # fmt: skip
+    expected = (
+        "manuscript/manuscript.yaml",
+        "manuscript/case.yaml",
+        "references.bib",
+        "templates/sections/case.md.j2",
+        "templates/reference.docx",
+        "Makefile",
+    )
+    for name in expected:
         assert (target / name).is_file(), name
     built = build(BuildConfig(Project(target), ("pdf", "docx")))
     assert built.references == 22
