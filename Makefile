@@ -34,6 +34,9 @@ $(RUNTIME): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(PIP) install --require-hashes --no-deps -r requirements.lock
 	$(PIP) install --no-deps --no-build-isolation -e .
+	# Byte-compile casekit once: with PYTHONDONTWRITEBYTECODE set, every run would
+	# otherwise recompile its modules from source.
+	$(BIN)/python -m compileall -q src/casekit
 	touch $@
 
 $(DEV): requirements-dev.lock $(RUNTIME)
@@ -49,6 +52,7 @@ lint: | $(DEV)
 	$(BIN)/mypy
 
 bench: | $(DEV)
+	$(BIN)/python -m compileall -q src/casekit
 	$(BIN)/python scripts/bench.py
 
 clean:

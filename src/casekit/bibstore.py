@@ -19,10 +19,11 @@ import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from bibtexparser import model
-from bibtexparser.entrypoint import parse_string
-from bibtexparser.library import Library
+if TYPE_CHECKING:
+    from bibtexparser import model
+    from bibtexparser.library import Library
 
 from .errors import BibError, Location
 from .textfile import read_text
@@ -95,6 +96,9 @@ def load_store(path: Path, cache_dir: Path | None = None) -> Store:
 
 
 def _parse(text: str, path: Path, digest: str) -> Store:
+    # Imported here: a warm cache never needs the parser, and importing it costs time.
+    from bibtexparser.entrypoint import parse_string
+
     library = parse_string(text, parse_stack=[])
     failures = sorted(library.failed_blocks, key=_line)
     if failures:
@@ -157,8 +161,10 @@ def _strip_enclosing(value: str) -> str:
 
 
 def _raise_failure(block: model.Block, path: Path, library: Library) -> None:
+    from bibtexparser.model import DuplicateBlockKeyBlock
+
     line = _line(block)
-    if isinstance(block, model.DuplicateBlockKeyBlock):
+    if isinstance(block, DuplicateBlockKeyBlock):
         first = next((e for e in library.entries if e.key == block.key), block.previous_block)
         also = _line(first) if first is not None else "?"
         raise BibError(

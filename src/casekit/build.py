@@ -16,13 +16,13 @@ import re
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 from . import __version__, outputs
 from .bibstore import Store, load_store
 from .casedata import load_case
 from .citations import Citation, cited_keys, find_citations
+from .data import data_file
 from .errors import CitationError, InputError, Location
 from .formats import FORMATS, Job
 from .manuscript import load_manuscript
@@ -87,7 +87,9 @@ def prepare(project: Project, style_override: str | None = None) -> Prepared:
     style_where = meta_loaded.where("style") if style_override is None else None
     style = resolve_style(style_override or meta.style, project.root, style_where)
     abstract_where = meta_loaded.where("abstract")
-    document = render_document(project.templates, meta, case_loaded.value, abstract_where)
+    document = render_document(
+        project.templates, meta, case_loaded.value, abstract_where, project.cache
+    )
     parts = (
         Part(project.manuscript_yaml, document.front),
         *(Part(s.template, s.markdown) for s in document.sections),
@@ -177,7 +179,7 @@ def citeproc_args(work: Path, style: Style, bibliography: Path) -> tuple[str, ..
     where an absolute path would leak the machine's layout and break reproducibility.
     """
     for name in CITATION_FILTERS:
-        (work / name).write_bytes((resources.files("casekit") / "data" / name).read_bytes())
+        (work / name).write_bytes(data_file(name).read_bytes())
     (work / STYLE_FILE).write_bytes(style.path.read_bytes())
     if bibliography.parent.resolve() != work.resolve():
         (work / BIBLIOGRAPHY_FILE).write_bytes(bibliography.read_bytes())
@@ -233,7 +235,7 @@ def _manifest(
     manifest = {
         "casekit": __version__,
         "tools": {
-            "pandoc": pandoc_version(),
+            "pandoc": pandoc_version(project.cache),
             "typst": typst_version(),
             "python": platform.python_version(),
         },

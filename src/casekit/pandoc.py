@@ -6,6 +6,7 @@ warning), so every warning on stderr is treated as an error here.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
@@ -44,10 +45,31 @@ def pandoc_path() -> str:
 
 
 @cache
-def pandoc_version() -> str:
-    """Pandoc's version, e.g. ``3.9``."""
-    out = run(["--version"]).splitlines()
-    return out[0].split()[-1] if out else "unknown"
+def pandoc_version(cache_dir: Path | None = None) -> str:
+    """Pandoc's version, e.g. ``3.9``; remembered in ``cache_dir`` per binary and its mtime."""
+    binary = Path(pandoc_path())
+    try:
+        stat = binary.stat()
+        stamp = f"{binary.resolve()}|{stat.st_size}|{stat.st_mtime_ns}"
+    except OSError:
+        stamp = None
+    record = cache_dir / "pandoc-version.json" if cache_dir and stamp else None
+    if record is not None:
+        try:
+            data = json.loads(record.read_text(encoding="utf-8"))
+            if data.get("binary") == stamp:
+                return str(data["version"])
+        except (OSError, ValueError, KeyError, AttributeError):
+            pass  # no or unreadable record: ask pandoc
+    out = str(run(["--version"])).splitlines()
+    version = out[0].split()[-1] if out else "unknown"
+    if record is not None:
+        try:
+            record.parent.mkdir(parents=True, exist_ok=True)
+            record.write_text(json.dumps({"binary": stamp, "version": version}), "utf-8")
+        except OSError:
+            pass  # only costs a subprocess next time
+    return version
 
 
 def run(

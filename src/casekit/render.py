@@ -98,10 +98,22 @@ FILTERS: Mapping[str, Callable[..., str]] = types.MappingProxyType(
 )
 
 
-def environment(templates: Path) -> SandboxedEnvironment:
-    """The Jinja environment for a project's ``templates/`` folder."""
+def environment(templates: Path, cache: Path | None = None) -> SandboxedEnvironment:
+    """The Jinja environment for a project's ``templates/`` folder.
+
+    With ``cache``, compiled templates are kept there (keyed by their source's
+    checksum), which saves compiling every template on every build.
+    """
+    bytecode_cache = None
+    if cache is not None:
+        try:
+            (cache / "jinja").mkdir(parents=True, exist_ok=True)
+            bytecode_cache = jinja2.FileSystemBytecodeCache(str(cache / "jinja"))
+        except OSError:
+            bytecode_cache = None  # an unwritable cache only costs time
     env = SandboxedEnvironment(
         loader=jinja2.FileSystemLoader(templates),
+        bytecode_cache=bytecode_cache,
         undefined=jinja2.StrictUndefined,
         comment_start_string=COMMENT_START,
         comment_end_string=COMMENT_END,
@@ -198,10 +210,14 @@ def _innermost_template_frame(exc: BaseException) -> tuple[str | None, int | Non
 
 
 def render_document(
-    project_templates: Path, meta: Manuscript, case: Case, abstract_where: Location
+    project_templates: Path,
+    meta: Manuscript,
+    case: Case,
+    abstract_where: Location,
+    cache: Path | None = None,
 ) -> Document:
     """Render front matter, every section listed in ``meta.sections``, and back matter."""
-    env = environment(project_templates)
+    env = environment(project_templates, cache)
     context: dict[str, Any] = {"meta": meta, "case": case}
     abstract = render_string(env, meta.abstract, abstract_where, **context)
     context["abstract"] = abstract.strip()

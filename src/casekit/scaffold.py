@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import shutil
-from importlib import resources
 from pathlib import Path
 
 import casekit
 
+from .data import data_file
 from .errors import InputError, Location, OutputError
 
 PROJECT_FILES = ("manuscript", "templates", "references.bib")
@@ -46,8 +46,7 @@ def new_project(target: Path) -> list[Path]:
             else:
                 shutil.copy2(src, target / name)
             created.append(target / name)
-        makefile = resources.files("casekit") / "data" / "project.mk"
-        (target / "Makefile").write_bytes(makefile.read_bytes())
+        (target / "Makefile").write_bytes(data_file("project.mk").read_bytes())
         (target / ".gitignore").write_text("/build/\n", encoding="utf-8")
         created += [target / "Makefile", target / ".gitignore"]
     except OSError as exc:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from importlib import metadata
 from pathlib import Path
 
 from .errors import Location, ToolError
@@ -21,9 +20,10 @@ from .errors import Location, ToolError
 def typst_version() -> str:
     """Version of the typst Python package."""
     try:
-        return metadata.version("typst")
-    except metadata.PackageNotFoundError:
+        import typst
+    except ImportError:
         return "unknown"
+    return str(getattr(typst, "__version__", "unknown"))
 
 
 def compile_pdf(

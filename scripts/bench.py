@@ -1,0 +1,159 @@
+"""`make bench`: how much casekit adds to the cost of pandoc and Typst themselves.
+
+Prints medians over several runs and two ratios (targets from the issue tracker):
+  full build:  casekit build  /  bare pandoc --citeproc + Typst on the same Markdown  (≤ 1.15)
+  store size:  casekit build with a 10,000-entry store / with the 22-entry store       (≤ 1.2)
+Everything runs on copies of the example in a temporary directory; nothing here is a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pypandoc
+
+from casekit.scaffold import PROJECT_FILES
+from casekit.styles import resolve_style
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+CASEKIT = str(BIN / "casekit")
+PANDOC = pypandoc.get_pandoc_path()
+
+WORDS = (
+    "acute lymphoblastic leukemia infant outcome transplantation therapy relapse remission "
+    "cohort trial analysis children risk survival response toxicity marrow cells dose phase "
+    "study rearrangement treatment antigen receptor"
+).split(" ")
+SURNAMES = "Smith Jones Garcia Müller Rossi Tanaka Novak Dubois Kowalski Silva Kim".split(" ")
+JOURNALS = ["Blood", "Leukemia", "J Clin Oncol", "Lancet Haematol", "Blood Adv", "Haematologica"]
+
+
+def synthetic_store(count: int, seed: int = 7) -> str:
+    """A realistic-looking BibTeX store of ``count`` entries (deterministic)."""
+    rng = random.Random(seed)
+    out = []
+    for i in range(count):
+        authors = " and ".join(
+            f"{rng.choice(SURNAMES)}, {rng.choice('ABCDEFGHJKLMNPRST')}." for _ in range(6)
+        )
+        title = " ".join(rng.choice(WORDS) for _ in range(rng.randint(6, 14))).capitalize()
+        year = rng.randint(1990, 2025)
+        first = rng.randint(1, 3000)
+        out.append(
+            f"@article{{synthetic{i:05d},\n  author = {{{authors} and others}},\n"
+            f"  title = {{{title}}},\n  journal = {{{rng.choice(JOURNALS)}}},\n"
+            f"  year = {{{year}}},\n  volume = {{{rng.randint(1, 150)}}},\n"
+            f"  number = {{{rng.randint(1, 24)}}},\n  pages = {{{first}--{first + 9}}},\n"
+            f"  doi = {{10.{rng.randint(1000, 9999)}/synthetic.{i:05d}}}\n}}\n"
+        )
+    return "\n".join(out)
+
+
+def copy_project(target: Path) -> Path:
+    target.mkdir(parents=True)
+    for name in PROJECT_FILES:
+        source = ROOT / name
+        (shutil.copytree if source.is_dir() else shutil.copy2)(source, target / name)
+    return target
+
+
+def median_time(run: Callable[[], None], repeat: int) -> float:
+    run()  # warm-up: file cache, store cache
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def sh(*command: str, cwd: Path | None = None) -> None:
+    subprocess.run(command, cwd=cwd, check=True, capture_output=True)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=7, help="timed runs per figure")
+    args = parser.parse_args()
+    os.environ.setdefault("SOURCE_DATE_EPOCH", "1700000000")
+
+    with tempfile.TemporaryDirectory(prefix="casekit-bench-") as tmp:
+        small = copy_project(Path(tmp) / "small")
+        large = copy_project(Path(tmp) / "large")
+        real = (ROOT / "references.bib").read_text(encoding="utf-8")
+        (large / "references.bib").write_text(
+            real + "\n" + synthetic_store(10_000 - 22), encoding="utf-8"
+        )
+        sh(CASEKIT, "build", "md", "-C", str(small))
+        bare = Path(tmp) / "bare"
+        bare.mkdir()
+        shutil.copy2(small / "build" / "manuscript.md", bare / "manuscript.md")
+        shutil.copy2(small / "references.bib", bare / "references.bib")
+        csl = resolve_style("nlm-citation-sequence-brackets", small).path
+        template = small / "templates" / "pandoc" / "manuscript.typ"
+        reference = small / "templates" / "reference.docx"
+        cite = ["--citeproc", f"--csl={csl}", "--bibliography=references.bib"]
+
+        def bare_pdf() -> None:
+            sh(PANDOC, "manuscript.md", *cite, "-t", "typst", f"--template={template}",
+               "-o", "manuscript.typ", cwd=bare)  # fmt: skip
+            sh(sys.executable, "-c", "import typst; typst.compile('manuscript.typ', "
+               "output='manuscript.pdf', timestamp=1700000000, ignore_system_fonts=True)",
+               cwd=bare)  # fmt: skip
+
+        def bare_docx() -> None:
+            sh(PANDOC, "manuscript.md", *cite, f"--reference-doc={reference}",
+               "-o", "manuscript.docx", cwd=bare)  # fmt: skip
+
+        def bare_both() -> None:
+            bare_pdf()
+            bare_docx()
+
+        def casekit(project: Path, *formats: str) -> Callable[[], None]:
+            return lambda: sh(CASEKIT, "build", *formats, "-C", str(project))
+
+        def cold_large() -> None:
+            shutil.rmtree(large / "build" / ".cache", ignore_errors=True)
+            casekit(large, "pdf")()
+
+        n = args.repeat
+        rows = {
+            "bare-pdf": ("bare pandoc+typst, pdf", median_time(bare_pdf, n)),
+            "pdf": ("casekit build pdf", median_time(casekit(small, "pdf"), n)),
+            "bare-both": ("bare pandoc+typst, pdf+docx", median_time(bare_both, n)),
+            "both": ("casekit build pdf docx", median_time(casekit(small, "pdf", "docx"), n)),
+            "large": (
+                "casekit build pdf, 10,000-entry store",
+                median_time(casekit(large, "pdf"), n),
+            ),
+            "cold": ("  same, cold (no store cache)", median_time(cold_large, max(3, n // 2))),
+        }
+    t = {key: seconds for key, (_, seconds) in rows.items()}
+    print(f"casekit benchmark: median of {args.repeat} runs, example manuscript (22 references)\n")
+    for label, seconds in rows.values():
+        print(f"  {label:<40} {seconds * 1000:8.0f} ms")
+    ratios = [
+        ("full build, pdf+docx", t["both"] / t["bare-both"], 1.15),
+        ("pdf alone", t["pdf"] / t["bare-pdf"], 1.15),
+        ("10,000 vs 22 store entries (warm)", t["large"] / t["pdf"], 1.2),
+    ]
+    print("\n  ratio                                       value  target")
+    for name, value, target in ratios:
+        verdict = "ok" if value <= target else "MISSED"
+        print(f"  {name:<40} {value:8.2f}  ≤ {target:<4} {verdict}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
