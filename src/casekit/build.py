@@ -140,7 +140,7 @@ def build(config: BuildConfig) -> BuildResult:
     staged: dict[Path, Path] = {}
     try:
         with outputs.workdir(project.build) as work:
-            job = _job(project, prepared, work, epoch)
+            job = make_job(project, prepared, work, epoch)
             formats = list(dict.fromkeys(config.formats))
             with ThreadPoolExecutor(max_workers=2) as pool:
                 made = dict(
@@ -161,7 +161,8 @@ def build(config: BuildConfig) -> BuildResult:
     return BuildResult(written, manifest_path, len(prepared.keys))
 
 
-def _job(project: Project, prepared: Prepared, work: Path, epoch: int) -> Job:
+def make_job(project: Project, prepared: Prepared, work: Path, epoch: int) -> Job:
+    """Write the rendered Markdown, the cited entries, style and filters into ``work``."""
     markdown = work / "manuscript.md"
     markdown.write_text(prepared.document.markdown, encoding="utf-8")
     bibliography = work / BIBLIOGRAPHY_FILE

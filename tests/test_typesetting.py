@@ -1,0 +1,88 @@
+"""What the typeset PDF looks like: unbroken citations, superscripts, fixed dates."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pypdf
+import pytest
+
+from casekit import build as build_module
+from casekit.build import build, make_job, prepare
+from casekit.project import BuildConfig, Project
+
+from .readback import pdf_text
+
+GROUP = "[@mann2010; @driessen2016; @koh2015; @moskop2022; @tomizawa2020; @ghorashian2022]"
+WORDS = "a leukemia infant KMT2A-rearranged or transplantation of CAR-T in remission".split()
+
+
+def _dense_citations(project: Path) -> int:
+    """Replace the introduction by a paragraph with a citation group at every line position."""
+    words: list[str] = []
+    groups = 0
+    for i in range(400):
+        words.append(WORDS[i % len(WORDS)])
+        if i % 7 == 3:
+            words.append(f"end{'x' * (i % 5)}.{GROUP}")
+            groups += 1
+    intro = project / "templates" / "sections" / "introduction.md.j2"
+    intro.write_text("# Introduction\n\n" + " ".join(words) + "\n", encoding="utf-8")
+    return groups
+
+
+def _unbroken(pdf: Path, groups: int) -> int:
+    text = pdf_text(pdf).split("\nReferences\n", 1)[0]
+    return len(re.findall(r"\[1–6\]", text)) if groups else 0
+
+
+def test_no_citation_breaks_across_lines(example: Path) -> None:
+    groups = _dense_citations(example)
+    result = build(BuildConfig(Project(example), ("pdf",)))
+    assert _unbroken(result.outputs["pdf"], groups) == groups
+
+
+def test_the_line_break_check_can_fail(example: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Control: without casekit's no-break filter, some of the same citations do break."""
+    groups = _dense_citations(example)
+    monkeypatch.setattr(
+        build_module, "CITATION_FILTERS", ("dedupe-citations.lua", "dedupe-citations.lua")
+    )
+    result = build(BuildConfig(Project(example), ("pdf",)))
+    assert _unbroken(result.outputs["pdf"], groups) < groups
+
+
+def test_superscript_style_is_raised_in_typst(example: Path, tmp_path: Path) -> None:
+    prepared = prepare(Project(example), "nlm-citation-sequence-superscript")
+    work = tmp_path / "work"
+    work.mkdir()
+    job = make_job(Project(example), prepared, work, 1700000000)
+    job.pandoc(
+        "-t", "typst", "--template", str(job.typst_template), "-o", "out.typ"
+    )  # fmt: skip
+    source = (work / "out.typ").read_text(encoding="utf-8")
+    assert "#box[#super[1--4]]" in source
+    assert "\\[1--4\\]" not in source
+
+
+def test_pdf_date_comes_from_the_last_commit(
+    example: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    env = {
+        "GIT_AUTHOR_DATE": "2024-02-03T04:05:06Z",
+        "GIT_COMMITTER_DATE": "2024-02-03T04:05:06Z",
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.org",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.org",
+        "PATH": "/usr/bin:/bin",
+    }
+    for command in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "draft"]):
+        subprocess.run(["git", *command], cwd=example, env=env, check=True)
+    result = build(BuildConfig(Project(example), ("pdf",)))
+    metadata = pypdf.PdfReader(result.outputs["pdf"]).metadata
+    assert metadata is not None
+    assert metadata["/CreationDate"].startswith("D:20240203040506")
