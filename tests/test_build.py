@@ -199,14 +199,29 @@ def test_dependent_style_builds_offline_via_its_parent(example: Path) -> None:
     assert result.outputs["txt"].read_text(encoding="utf-8").count("Blood") >= 1
 
 
-def test_only_cited_entries_reach_pandoc(example: Path) -> None:
-    """A big store with an uncited broken-looking entry does not disturb the build."""
+def test_only_cited_entries_reach_pandoc(example: Path, tmp_path: Path) -> None:
+    """A big store is cut down to the cited entries before pandoc sees it."""
+    from casekit.bibstore import load_store as load
+    from casekit.build import make_job, prepare
+
     bib = example / "references.bib"
     extra = "".join(
         f"@article{{filler{i}, title={{Filler {i}}}, journal={{J}}, year={{2001}}}}\n"
         for i in range(2000)
     )
     bib.write_text(bib.read_text(encoding="utf-8") + extra, encoding="utf-8")
-    result = build(BuildConfig(Project(example), ("md", "txt")))
-    assert result.references == 22
-    assert "Filler" not in result.outputs["txt"].read_text(encoding="utf-8")
+    prepared = prepare(Project(example))
+    work = tmp_path / "work"
+    work.mkdir()
+    make_job(Project(example), prepared, work, 0)
+    handed = load(work / "references.bib")
+    assert sorted(handed.entries) == sorted(prepared.keys)
+    assert len(handed.entries) == 22
+
+
+def test_latex_accents_in_the_store_print_as_letters(example: Path) -> None:
+    bib = example / "references.bib"
+    text = bib.read_text(encoding="utf-8").replace("Brown, P. and", 'Br{\\"o}wn, P. and', 1)
+    bib.write_text(text, encoding="utf-8")
+    result = build(BuildConfig(Project(example), ("txt",)))
+    assert "1. Bröwn P, Pieters R" in result.outputs["txt"].read_text(encoding="utf-8")

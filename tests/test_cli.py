@@ -83,3 +83,12 @@ def test_build_writes_outputs_and_reports_them(example: Path) -> None:
     assert "manuscript.md" in result.output
     assert "22 references" in result.output
     assert (example / "build" / "manuscript.txt").is_file()
+
+
+def test_styles_lists_matching_names_with_parents() -> None:
+    result = CliRunner().invoke(main, ["styles", "blood"])
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert "blood  (uses american-medical-association)" in lines
+    assert "pediatric-blood-and-cancer" in lines
+    assert all("blood" in line for line in lines)

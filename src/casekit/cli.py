@@ -18,6 +18,7 @@ from .errors import CasekitError
 from .formats import FORMATS
 from .project import BuildConfig, Project
 from .scaffold import new_project
+from .styles import catalogue_names, dependent_parent
 
 EXIT_ERROR = 1
 EXIT_INTERRUPTED = 130
@@ -90,6 +91,20 @@ def build_command(
     result = build(config)
     for name, path in result.outputs.items():
         click.echo(f"wrote {_shown(path, root)} ({name}, {result.references} references)")
+
+
+@main.command("styles")
+@click.argument("search", required=False)
+def styles_command(search: str | None) -> None:
+    """List the installed CSL styles whose name contains SEARCH (all when omitted).
+
+    Dependent styles are marked with the parent they resolve to, offline.
+    """
+    names = [n for n in catalogue_names() if search is None or search.lower() in n.lower()]
+    for name in names:
+        parent = dependent_parent(name)
+        click.echo(f"{name}  (uses {parent})" if parent else name)
+    click.echo(f"{len(names)} style(s)", err=True)
 
 
 @main.command("new")

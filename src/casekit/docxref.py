@@ -86,7 +86,29 @@ def _restyle(styles: str, look: DocxLook) -> str:
     )
     # Black headings and title: journals print no colour in a submitted manuscript.
     styles = re.sub(r"<w:color [^>]*/>", "", styles)
+    for style_id, (extra_pt, marks) in _HEADINGS.items():
+        styles = _restyle_heading(styles, style_id, round((look.size_pt + extra_pt) * 2), marks)
     return styles
+
+
+_HEADINGS = {
+    "Title": (4, "<w:b />"),
+    "Heading1": (2, "<w:b />"),
+    "Heading2": (0, "<w:b /><w:i />"),
+    "Heading3": (0, "<w:i />"),
+}
+"""Heading style: points above body size, and bold/italic marks."""
+
+
+def _restyle_heading(styles: str, style_id: str, half_points: int, marks: str) -> str:
+    pattern = re.compile(rf'<w:style [^>]*w:styleId="{style_id}".*?</w:style>', re.DOTALL)
+
+    def apply(match: re.Match[str]) -> str:
+        block = re.sub(r'<w:sz w:val="\d+" />', f'<w:sz w:val="{half_points}" />', match.group(0))
+        block = re.sub(r'<w:szCs w:val="\d+" />', f'<w:szCs w:val="{half_points}" />', block)
+        return block.replace("<w:rPr>", f"<w:rPr>{marks}", 1)
+
+    return pattern.sub(apply, styles, count=1)
 
 
 def _section(document: str, look: DocxLook) -> str:

@@ -63,6 +63,14 @@ def catalogue_names() -> list[str]:
     return sorted(p.stem for p in (*root.glob("*.csl"), *(root / "dependent").glob("*.csl")))
 
 
+def dependent_parent(name: str) -> str | None:
+    """The parent of a catalogue style if it is dependent, else None."""
+    path = catalogue_dir() / "dependent" / f"{name}.csl"
+    if not path.is_file():
+        return None
+    return _parent_name(path.read_text(encoding="utf-8"))
+
+
 def resolve_style(spec: str, base: Path, where: Location | None = None) -> Style:
     """Resolve a style name or path (relative to ``base``) to an independent style file."""
     looks_like_path = spec.endswith(".csl") or "/" in spec or "\\" in spec
