@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from casekit.bibstore import load_store
+from casekit.bibstore import CACHE_VERSION, load_store
 from casekit.errors import BibError
 
 from .conftest import REPO
@@ -114,4 +114,4 @@ def test_corrupt_cache_is_rebuilt(tmp_path: Path, garbage: str) -> None:
     (cached,) = cache.glob("store-*.json")
     cached.write_text(garbage, encoding="utf-8")
     assert list(load_store(path, cache).entries) == ["a"]
-    assert json.loads(cached.read_text(encoding="utf-8"))["version"] == 1
+    assert json.loads(cached.read_text(encoding="utf-8"))["version"] == CACHE_VERSION

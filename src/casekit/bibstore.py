@@ -13,9 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import re
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,14 +23,15 @@ if TYPE_CHECKING:
     from bibtexparser import model
     from bibtexparser.library import Library
 
-from .errors import BibError, Location
+from .errors import BibError, Location, OutputError
+from .outputs import write_atomic
 from .textfile import read_text
 
 # bibtexparser logs parse failures itself; casekit reports them as errors instead.
 logging.getLogger("bibtexparser").addHandler(logging.NullHandler())
 logging.getLogger("bibtexparser").propagate = False
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 _MONTHS = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"}
 _NUMBER = re.compile(r"^\d+$")
 
@@ -54,6 +53,16 @@ class StoreEntry:
 
 
 @dataclass(frozen=True)
+class StoreFailure:
+    """A malformed block, duplicate key, undefined macro or dangling crossref."""
+
+    code: str
+    """Problem code: bib-syntax, duplicate-key, undefined-macro or missing-crossref."""
+    error: BibError
+    """The located error."""
+
+
+@dataclass(frozen=True)
 class Store:
     """A parsed BibTeX file."""
 
@@ -65,6 +74,8 @@ class Store:
     """Entries by key, in file order."""
     preamble: str
     """``@string`` and ``@preamble`` blocks, verbatim, needed by any subset."""
+    failures: tuple[StoreFailure, ...] = ()
+    """Everything wrong with the file, in line order (a build stops at the first)."""
 
     def subset(self, keys: Iterable[str]) -> str:
         """BibTeX text holding just ``keys`` (plus their crossref parents and the macros)."""
@@ -82,6 +93,14 @@ class Store:
 
 def load_store(path: Path, cache_dir: Path | None = None) -> Store:
     """Parse ``path`` (or reuse its cached index), raising on the first malformed block."""
+    store = scan_store(path, cache_dir)
+    if store.failures:
+        raise store.failures[0].error
+    return store
+
+
+def scan_store(path: Path, cache_dir: Path | None = None) -> Store:
+    """Parse ``path`` (or reuse its cached index), collecting every failure."""
     text = read_text(path, error=BibError)
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     cache_file = cache_dir / f"store-{digest}.json" if cache_dir else None
@@ -100,9 +119,7 @@ def _parse(text: str, path: Path, digest: str) -> Store:
     from bibtexparser.entrypoint import parse_string
 
     library = parse_string(text, parse_stack=[])
-    failures = sorted(library.failed_blocks, key=_line)
-    if failures:
-        _raise_failure(failures[0], path, library)
+    failures = [_failure(block, path, library) for block in library.failed_blocks]
     macros = {s.key.lower() for s in library.strings}
     entries: dict[str, StoreEntry] = {}
     for block in library.entries:
@@ -110,7 +127,7 @@ def _parse(text: str, path: Path, digest: str) -> Store:
         for f in block.fields:
             value = str(f.value)
             if not (value.startswith(("{", '"'))):
-                _check_macros(value, macros, path, block, f)
+                failures += _check_macros(value, macros, path, block, f)
             fields[f.key.lower()] = _strip_enclosing(value)
         entries[block.key] = StoreEntry(
             key=block.key,
@@ -122,13 +139,15 @@ def _parse(text: str, path: Path, digest: str) -> Store:
     for key, entry in entries.items():
         parent = entry.fields.get("crossref")
         if parent is not None and parent not in entries:
-            raise BibError(
+            error = BibError(
                 f"entry {key!r} has crossref {parent!r}, which is not in the store",
                 Location(path, entry.line, None, f"{key}.crossref"),
                 hint="add the parent entry or remove the crossref field",
             )
+            failures.append(StoreFailure("missing-crossref", error))
     preamble = "\n\n".join((b.raw or "").strip() for b in (*library.strings, *library.preambles))
-    return Store(path, digest, entries, preamble)
+    ordered = tuple(sorted(failures, key=lambda f: f.error.location.line or 0))
+    return Store(path, digest, entries, preamble, ordered)
 
 
 def _line(block: model.Block | model.Field) -> int:
@@ -138,17 +157,20 @@ def _line(block: model.Block | model.Field) -> int:
 
 def _check_macros(
     value: str, macros: set[str], path: Path, entry: model.Entry, f: model.Field
-) -> None:
+) -> list[StoreFailure]:
+    failures = []
     for part in value.split("#"):
         token = part.strip()
         if token.startswith(("{", '"')) or _NUMBER.match(token):
             continue
         if token.lower() not in macros and token.lower() not in _MONTHS:
-            raise BibError(
+            error = BibError(
                 f"entry {entry.key!r} field {f.key!r} uses undefined @string macro {token!r}",
                 Location(path, _line(f), None, f"{entry.key}.{f.key}"),
                 hint=f"define it with @string{{{token} = {{...}}}} or put the value in braces",
             )
+            failures.append(StoreFailure("undefined-macro", error))
+    return failures
 
 
 def _strip_enclosing(value: str) -> str:
@@ -160,25 +182,27 @@ def _strip_enclosing(value: str) -> str:
     return value
 
 
-def _raise_failure(block: model.Block, path: Path, library: Library) -> None:
+def _failure(block: model.Block, path: Path, library: Library) -> StoreFailure:
     from bibtexparser.model import DuplicateBlockKeyBlock
 
     line = _line(block)
     if isinstance(block, DuplicateBlockKeyBlock):
         first = next((e for e in library.entries if e.key == block.key), block.previous_block)
         also = _line(first) if first is not None else "?"
-        raise BibError(
+        error = BibError(
             f"duplicate key {block.key!r} (also on line {also})",
             Location(path, line, None, block.key),
             hint="keys must be unique; rename or remove one of the two entries",
         )
+        return StoreFailure("duplicate-key", error)
     reason = getattr(getattr(block, "error", None), "abort_reason", "") or "cannot parse this block"
     raw = (block.raw or "").strip()
     opening = raw.splitlines()[0] if raw else ""
     hint = "check for an unbalanced { } or a missing comma before this point"
     if re.match(r"^@\w+\s*\{[^,]*=", opening):
         hint = "the entry has no key: write @type{key, ...}"
-    raise BibError(f"{reason.strip()} in block {opening[:40]!r}", Location(path, line), hint)
+    error = BibError(f"{reason.strip()} in block {opening[:40]!r}", Location(path, line), hint)
+    return StoreFailure("bib-syntax", error)
 
 
 def _read_cache(cache_file: Path, path: Path, digest: str) -> Store | None:
@@ -190,26 +214,31 @@ def _read_cache(cache_file: Path, path: Path, digest: str) -> Store | None:
             key: StoreEntry(key, etype, line, raw, fields)
             for key, etype, line, raw, fields in data["entries"]
         }
-        return Store(path, digest, entries, data["preamble"])
+        failures = tuple(
+            StoreFailure(code, BibError(message, Location(path, line, None, field), hint))
+            for code, message, line, field, hint in data["failures"]
+        )
+        return Store(path, digest, entries, data["preamble"], failures)
     except (OSError, ValueError, KeyError, TypeError):
         return None  # missing or corrupt: parse again and rewrite
 
 
 def _write_cache(cache_file: Path, store: Store) -> None:
+    failures = [
+        [f.code, f.error.message, f.error.location.line, f.error.location.field, f.error.hint]
+        for f in store.failures
+    ]
     data = {
         "version": CACHE_VERSION,
         "sha256": store.sha256,
         "preamble": store.preamble,
         "entries": [[e.key, e.entry_type, e.line, e.raw, e.fields] for e in store.entries.values()],
+        "failures": failures,
     }
     try:
-        cache_file.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=cache_file.parent, prefix=".tmp-", suffix=".json")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle)
-        os.replace(tmp, cache_file)
+        write_atomic(cache_file, json.dumps(data).encode("utf-8"))
         for old in cache_file.parent.glob("store-*.json"):
             if old != cache_file:
                 old.unlink(missing_ok=True)
-    except OSError:
+    except (OSError, OutputError):
         pass  # a cache that cannot be written only costs time next run
