@@ -32,8 +32,6 @@ from .render import Document, render_document
 from .styles import Style, resolve_style
 from .typeset import typst_version
 
-MANIFEST = "manifest.json"
-
 
 @dataclass(frozen=True)
 class Part:
@@ -109,14 +107,14 @@ def _check_keys(parts: Iterable[Part], store: Store) -> None:
                     close = difflib.get_close_matches(key, store.entries.keys(), n=3, cutoff=0.6)
                     raise CitationError(
                         f"unknown citation key {key!r}: not in {store.path.name}",
-                        _locate(part.source, key),
+                        locate_key(part.source, key),
                         "did you mean " + ", ".join(close) + "?"
                         if close
                         else f"add an entry with this key to {store.path.name}",
                     )
 
 
-def _locate(source: Path, key: str) -> Location:
+def locate_key(source: Path, key: str) -> Location:
     """The line in a template where ``@key`` is written (the text may come from a loop)."""
     pattern = re.compile(r"(?<![\w@])@\{?" + re.escape(key) + r"(?![\w:.#$%&\-+?<>~/]*\w)")
     try:
@@ -151,9 +149,9 @@ def build(config: BuildConfig) -> BuildResult:
                 target = project.build / f"manuscript.{FORMATS[name].extension}"
                 staged[target] = outputs.stage(project.build, target.name, data)
                 written[name] = target
-            manifest_path = project.build / MANIFEST
+            manifest_path = project.manifest
             manifest = _manifest(project, prepared, epoch, config.command, made, manifest_path)
-            staged[manifest_path] = outputs.stage(project.build, MANIFEST, manifest)
+            staged[manifest_path] = outputs.stage(project.build, manifest_path.name, manifest)
             outputs.commit(staged)
     except BaseException:
         outputs.discard(staged.values())
@@ -206,12 +204,17 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def input_files(project: Project) -> list[Path]:
-    """Every file a build reads from the project."""
-    files = [project.manuscript_yaml, project.case_yaml, project.bibliography]
-    if project.templates.is_dir():
-        files += sorted(p for p in project.templates.rglob("*") if p.is_file())
-    return [f for f in files if f.is_file()]
+def input_hashes(project: Project) -> dict[str, str]:
+    """SHA-256 of every input file, by path relative to the project."""
+    return {
+        p.relative_to(project.root).as_posix(): _sha256(p.read_bytes())
+        for p in project.input_files()
+    }
+
+
+def inputs_digest(hashes: dict[str, str]) -> str:
+    """One hash for a set of inputs: what each output records it was built from."""
+    return _sha256(json.dumps(hashes, sort_keys=True).encode("utf-8"))
 
 
 def _manifest(
@@ -228,8 +231,13 @@ def _manifest(
         previous = dict(old.get("outputs", {})) if isinstance(old, dict) else {}
     except (OSError, ValueError):
         previous = {}
+    inputs = input_hashes(project)
     produced = {
-        f"manuscript.{FORMATS[name].extension}": {"sha256": _sha256(data), "bytes": len(data)}
+        f"manuscript.{FORMATS[name].extension}": {
+            "sha256": _sha256(data),
+            "bytes": len(data),
+            "inputs": inputs_digest(inputs),
+        }
         for name, data in made.items()
     }
     style = prepared.style
@@ -243,10 +251,7 @@ def _manifest(
         "style": {"name": style.name, "parent": style.parent, "sha256": style.sha256},
         "source_date_epoch": epoch,
         "command": list(command),
-        "inputs": {
-            p.relative_to(project.root).as_posix(): _sha256(p.read_bytes())
-            for p in input_files(project)
-        },
+        "inputs": inputs,
         "references": prepared.keys,
         "outputs": dict(sorted({**previous, **produced}.items())),
     }

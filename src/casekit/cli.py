@@ -5,6 +5,7 @@ Errors become output in exactly one place, :meth:`CasekitGroup.invoke`.
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
 from pathlib import Path
@@ -14,13 +15,17 @@ import click
 
 from . import __version__
 from .build import build
+from .check import OUTPUT_FORMATS, Report, run_checks
 from .errors import CasekitError
 from .formats import FORMATS
+from .problems import Problem
 from .project import BuildConfig, Project
+from .report import text_lines
 from .scaffold import new_project
 from .styles import catalogue_names, dependent_parent
 
 EXIT_ERROR = 1
+EXIT_CANNOT_RUN = 2
 EXIT_INTERRUPTED = 130
 
 
@@ -33,7 +38,7 @@ class CasekitGroup(click.Group):
         except CasekitError as exc:
             base = ctx.meta.get("casekit.root")
             click.echo(f"casekit: {exc.one_line(base)}", err=True)
-            ctx.exit(EXIT_ERROR)
+            ctx.exit(ctx.meta.get("casekit.error_exit", EXIT_ERROR))
         except KeyboardInterrupt:
             click.echo("casekit: interrupted; previous outputs are unchanged", err=True)
             ctx.exit(EXIT_INTERRUPTED)
@@ -91,6 +96,61 @@ def build_command(
     result = build(config)
     for name, path in result.outputs.items():
         click.echo(f"wrote {_shown(path, root)} ({name}, {result.references} references)")
+
+
+@main.command("check")
+@project_option
+@click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Report format; json follows docs/check-report.md.",
+)
+@click.option(
+    "--built",
+    is_flag=True,
+    help="Build first (pdf, docx and any format already in build/), then compare them.",
+)
+@click.option("--all", "show_all", is_flag=True, help="List every problem, not 20 per code.")
+@click.pass_context
+def check_command(
+    ctx: click.Context,
+    project_dir: Path,
+    strict: bool,
+    output_format: str,
+    built: bool,
+    show_all: bool,
+) -> None:
+    """Check citations and references: the store, the templates and the built outputs.
+
+    Reports every problem with its file, line, code and a hint. Exit status: 0 clean
+    (warnings allowed), 1 errors found (or warnings, with --strict), 2 could not run.
+    """
+    root = project_dir.resolve()
+    ctx.meta["casekit.root"] = root
+    ctx.meta["casekit.error_exit"] = EXIT_CANNOT_RUN
+    project = Project(root)
+    project.check_exists()
+    extra: list[Problem] = []
+    if built:
+        formats = ("pdf", "docx", *(f for f in OUTPUT_FORMATS if f not in ("pdf", "docx")
+                   and (project.build / f"manuscript.{f}").is_file()))  # fmt: skip
+        try:
+            build(BuildConfig(project, formats, command=("casekit", *sys.argv[1:])))
+        except CasekitError as exc:
+            extra.append(Problem.from_error("build-failed", exc))
+    report = run_checks(project)
+    report = Report((*extra, *report.problems), report.summary)
+    if output_format == "json":
+        click.echo(json.dumps(report.to_json(root), indent=2, ensure_ascii=False))
+    else:
+        for line in text_lines(report, root, show_all):
+            click.echo(line)
+    failed = report.count("error") or (strict and report.count("warning"))
+    ctx.exit(EXIT_ERROR if failed else 0)
 
 
 @main.command("styles")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from .errors import InputError
 from .yamlfile import Loaded, load
@@ -25,6 +26,16 @@ class Author:
     """ORCID iD, e.g. ``0000-0002-1825-0097``."""
     corresponding: bool = False
     """Whether this author handles correspondence."""
+
+
+@dataclass(frozen=True)
+class CheckRules:
+    """Manuscript rules that ``casekit check`` enforces."""
+
+    no_citations_in: tuple[str, ...] = ("title", "abstract", "keywords")
+    """Where a citation is a problem: title, abstract, keywords, or a section name."""
+    forbidden_citation: Literal["warning", "error"] = "warning"
+    """Severity of a citation where it is not allowed."""
 
 
 @dataclass(frozen=True)
@@ -53,6 +64,8 @@ class Manuscript:
     """Document language (BCP 47), used for hyphenation and the citation locale."""
     statements: dict[str, str] = field(default_factory=dict)
     """End-matter statements by heading, e.g. ``Patient consent``, in order."""
+    checks: CheckRules = field(default_factory=CheckRules)
+    """Rules for ``casekit check``."""
 
 
 def load_manuscript(path: Path) -> Loaded[Manuscript]:

@@ -52,6 +52,17 @@ class Project:
     def typst_template(self) -> Path:
         return self.templates / "pandoc" / "manuscript.typ"
 
+    @property
+    def manifest(self) -> Path:
+        return self.build / "manifest.json"
+
+    def input_files(self) -> list[Path]:
+        """Every file a build reads from the project, in a stable order."""
+        files = [self.manuscript_yaml, self.case_yaml, self.bibliography]
+        if self.templates.is_dir():
+            files += sorted(p for p in self.templates.rglob("*") if p.is_file())
+        return [f for f in files if f.is_file()]
+
     def check_exists(self) -> None:
         """Fail early, with a hint, when ``root`` is not a manuscript project."""
         if not self.root.is_dir():

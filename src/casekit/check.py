@@ -1,0 +1,349 @@
+"""``casekit check``: every citation and reference problem, collected and reported at once.
+
+Checks never stop at the first problem. Store checks depend only on the store's
+content and are cached under ``build/.cache`` by its SHA-256; template checks and
+the comparison with built outputs run every time.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar
+
+from .bibcheck import check_store
+from .bibstore import Store, scan_store
+from .build import Part, input_hashes, inputs_digest, locate_key
+from .casedata import Case, load_case
+from .citations import Citation, expected_groups, find_citations
+from .errors import CasekitError, Location
+from .manuscript import Manuscript, load_manuscript
+from .outputs import write_atomic
+from .problems import SCHEMA_VERSION, Problem
+from .project import Project
+from .readback import READERS, Look, Printed, normal
+from .render import render_document
+from .styles import resolve_style
+from .textcheck import Source, forbidden_citations, typed_citations
+from .yamlfile import Loaded
+
+CACHE_VERSION = 1
+T = TypeVar("T")
+OUTPUT_FORMATS = ("pdf", "docx", "html", "txt")
+
+
+@dataclass(frozen=True)
+class Report:
+    """The outcome of one ``casekit check``."""
+
+    problems: tuple[Problem, ...]
+    """Every problem found, grouped by file and ordered by line."""
+    summary: dict[str, int] = field(default_factory=dict)
+    """What was examined: entries, cited keys, citation groups, outputs compared."""
+
+    def count(self, level: str) -> int:
+        return sum(1 for p in self.problems if p.level == level)
+
+    def to_json(self, base: Path) -> dict[str, object]:
+        """The documented JSON report (docs/check-report.md)."""
+
+        def shown(path: Path | None) -> str | None:
+            if path is None:
+                return None
+            try:
+                return path.resolve().relative_to(base.resolve()).as_posix()
+            except ValueError:
+                return str(path)
+
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "summary": {
+                **self.summary,
+                "errors": self.count("error"),
+                "warnings": self.count("warning"),
+                "infos": self.count("info"),
+            },
+            "problems": [
+                {
+                    "code": p.code,
+                    "severity": p.level,
+                    "file": shown(p.location.path),
+                    "line": p.location.line,
+                    "column": p.location.column,
+                    "field": p.location.field,
+                    "message": p.message,
+                    "hint": p.hint,
+                }
+                for p in self.problems
+            ],
+        }
+
+
+def run_checks(project: Project) -> Report:
+    """Check a project; raises only when there is no project to check."""
+    project.check_exists()
+    problems: list[Problem] = []
+    summary: dict[str, int] = {}
+    meta = _attempt(problems, lambda: load_manuscript(project.manuscript_yaml))
+    case = _attempt(problems, lambda: load_case(project.case_yaml))
+    store = _attempt(
+        problems, lambda: scan_store(project.bibliography, project.cache), "bib-unreadable"
+    )
+    if store is not None:
+        problems += _store_problems(project, store)
+        summary["entries"] = len(store.entries)
+    parts = _rendered_parts(project, meta, case, problems)
+    citations = [c for part in parts for c in find_citations(part.markdown)]
+    summary["citations"] = len(citations)
+    cited = list(dict.fromkeys(k for c in citations for k in c.keys))
+    summary["cited_keys"] = len(cited)
+    if store is not None:
+        problems += _unknown_keys(parts, store)
+        problems += _uncited(store, set(cited))
+    problems += typed_citations(_typed_sources(project, meta))
+    if meta is not None:
+        rules = meta.value.checks
+        problems += forbidden_citations(
+            _rule_sources(project, meta, parts), rules.no_citations_in, rules.forbidden_citation
+        )
+    unknown = store is None or any(k not in store.entries for k in cited)
+    if meta is not None and case is not None and not unknown:
+        compared = list(_compare_outputs(project, meta, citations, len(cited), problems))
+        summary["outputs_compared"] = len(compared)
+    ordered = sorted(problems, key=_order)
+    return Report(tuple(ordered), summary)
+
+
+def _order(p: Problem) -> tuple[str, int, int, str]:
+    return (str(p.location.path or ""), p.location.line or 0, p.location.column or 0, p.code)
+
+
+def _attempt(
+    problems: list[Problem], load: Callable[[], T], code: str = "project-unreadable"
+) -> T | None:
+    try:
+        return load()
+    except CasekitError as exc:
+        problems.append(Problem.from_error(code, exc))
+        return None
+
+
+def _store_problems(project: Project, store: Store) -> list[Problem]:
+    """Store checks, cached by the store's content hash (never trusted after a change)."""
+    cache = project.cache / f"check-{store.sha256}.json"
+    try:
+        data = json.loads(cache.read_text(encoding="utf-8"))
+        if data["version"] == CACHE_VERSION and data["sha256"] == store.sha256:
+            return [
+                Problem(code, Location(store.path, line, column, fld), message, hint, severity)
+                for code, line, column, fld, message, hint, severity in data["problems"]
+            ]
+    except (OSError, ValueError, KeyError, TypeError):
+        pass  # absent or corrupt: recompute
+    problems = check_store(store)
+    record = {
+        "version": CACHE_VERSION,
+        "sha256": store.sha256,
+        "problems": [
+            [p.code, p.location.line, p.location.column, p.location.field, p.message, p.hint,
+             p.severity]
+            for p in problems
+        ],
+    }  # fmt: skip
+    try:
+        write_atomic(cache, json.dumps(record).encode("utf-8"))
+        for old in project.cache.glob("check-*.json"):
+            if old != cache:
+                old.unlink(missing_ok=True)
+    except (OSError, CasekitError):
+        pass  # an unwritable cache only costs time
+    return problems
+
+
+def _rendered_parts(
+    project: Project,
+    meta: Loaded[Manuscript] | None,
+    case: Loaded[Case] | None,
+    problems: list[Problem],
+) -> list[Part]:
+    """The rendered document, or the raw templates when it cannot be rendered."""
+    if meta is not None and case is not None:
+        try:
+            document = render_document(
+                project.templates, meta.value, case.value, meta.where("abstract"), project.cache
+            )
+        except CasekitError as exc:
+            problems.append(Problem.from_error("project-unreadable", exc))
+        else:
+            return [
+                Part(project.manuscript_yaml, document.front),
+                *(Part(s.template, s.markdown) for s in document.sections),
+                Part(project.templates / "back.md.j2", document.back),
+            ]
+    # Fall back to what the templates say literally: still finds most citations.
+    sources = sorted(project.templates.rglob("*.j2")) if project.templates.is_dir() else []
+    return [Part(path, path.read_text(encoding="utf-8", errors="replace")) for path in sources]
+
+
+def _unknown_keys(parts: Iterable[Part], store: Store) -> Iterator[Problem]:
+    reported: set[tuple[Path, str]] = set()
+    for part in parts:
+        for citation in find_citations(part.markdown):
+            for key in citation.keys:
+                if key in store.entries or (part.source, key) in reported:
+                    continue
+                reported.add((part.source, key))
+                close = difflib.get_close_matches(key, store.entries.keys(), n=3, cutoff=0.6)
+                yield Problem(
+                    "unknown-key",
+                    locate_key(part.source, key),
+                    f"unknown citation key {key!r}: not in {store.path.name}",
+                    "did you mean " + ", ".join(close) + "?"
+                    if close
+                    else f"add an entry with this key to {store.path.name}",
+                )
+
+
+def _uncited(store: Store, cited: set[str]) -> Iterator[Problem]:
+    for entry in store.entries.values():
+        if entry.key not in cited:
+            yield Problem(
+                "uncited-entry",
+                Location(store.path, entry.line, None, entry.key),
+                f"entry {entry.key!r} is never cited",
+                "cite it, or remove it from this manuscript's store",
+            )
+
+
+def _typed_sources(project: Project, meta: Loaded[Manuscript] | None) -> list[Source]:
+    sources = []
+    if project.templates.is_dir():
+        for path in sorted(project.templates.rglob("*.j2")):
+            text = path.read_text(encoding="utf-8", errors="replace")
+            name = path.relative_to(project.templates).as_posix()
+            sources.append(Source(name, path, 1, text))
+    if meta is not None:
+        line = meta.where("abstract").line or 1
+        sources.append(Source("abstract", project.manuscript_yaml, line + 1, meta.value.abstract))
+    return sources
+
+
+def _rule_sources(project: Project, meta: Loaded[Manuscript], parts: list[Part]) -> list[Source]:
+    value = meta.value
+    path = project.manuscript_yaml
+    sources = [
+        Source("title", path, meta.where("title").line or 1, value.title),
+        Source("keywords", path, meta.where("keywords").line or 1, "\n".join(value.keywords)),
+        Source("abstract", path, (meta.where("abstract").line or 0) + 1, value.abstract),
+    ]
+    for part in parts:
+        if part.source.name.endswith(".md.j2"):
+            sources.append(
+                Source(part.source.name.removesuffix(".md.j2"), part.source, 1, part.markdown)
+            )
+    return sources
+
+
+def _stale(project: Project, output: Path, current: str) -> str | None:
+    """Why ``output`` may not match the sources, or None if it is current."""
+    try:
+        manifest = json.loads(project.manifest.read_text(encoding="utf-8"))
+        record = manifest["outputs"][output.name]
+    except (OSError, ValueError, KeyError, TypeError):
+        return "build/manifest.json does not say what it was built from"
+    if record.get("inputs") != current:
+        return "its inputs changed since it was built"
+    if record.get("sha256") != hashlib.sha256(output.read_bytes()).hexdigest():
+        return "the file changed after it was built"
+    return None
+
+
+def _compare_outputs(
+    project: Project,
+    meta: Loaded[Manuscript],
+    citations: list[Citation],
+    references: int,
+    problems: list[Problem],
+) -> Iterator[str]:
+    built = [f for f in OUTPUT_FORMATS if (project.build / f"manuscript.{f}").is_file()]
+    if not built:
+        return
+    current = inputs_digest(input_hashes(project))
+    for fmt in list(built):
+        path = project.build / f"manuscript.{fmt}"
+        why = _stale(project, path, current)
+        if why is not None:
+            built.remove(fmt)
+            problems.append(
+                Problem(
+                    "stale-output",
+                    Location(path),
+                    f"{path.name} not compared: {why}",
+                    f"run `casekit build {fmt}` first, or `casekit check --built`",
+                )
+            )
+    try:
+        style = resolve_style(meta.value.style, project.root, meta.where("style"))
+    except CasekitError as exc:
+        problems.append(Problem.from_error("project-unreadable", exc))
+        return
+    look = Look.from_csl(style.path.read_text(encoding="utf-8"))
+    if look is None:
+        return  # author-date or note style: there are no numbers to compare
+    expected = tuple(normal(g) for g in expected_groups(citations))
+    for fmt in built:
+        path = project.build / f"manuscript.{fmt}"
+        try:
+            printed = READERS[fmt](path, look)
+        except Exception as exc:
+            problems.append(
+                Problem("unreadable-output", Location(path), f"cannot read {path.name}: {exc}")
+            )
+            continue
+        problems += _differences(path, expected, printed, references)
+        yield fmt
+
+
+def _differences(
+    path: Path, expected: tuple[str, ...], printed: Printed, references: int
+) -> Iterator[Problem]:
+    where = Location(path)
+    for i, (want, got) in enumerate(zip(expected, printed.groups, strict=False), start=1):
+        if want != got:
+            yield Problem(
+                "printed-mismatch",
+                where,
+                f"citation {i} prints [{got}] but the sources give [{want}]",
+                "rebuild; if it persists, the style or a filter changed the numbering",
+            )
+            break  # later groups shift once one differs; the first difference is the news
+    if len(printed.groups) != len(expected):
+        yield Problem(
+            "printed-mismatch",
+            where,
+            f"{len(printed.groups)} citations printed, {len(expected)} in the sources",
+            "a citation was lost or added between source and output; rebuild",
+        )
+    if printed.references != references:
+        yield Problem(
+            "reference-count",
+            where,
+            f"reference list has {printed.references} entries, {references} keys are cited",
+            "every cited key needs exactly one entry in the list",
+        )
+    highest = max((int(n) for g in printed.groups for n in _numbers(g)), default=0)
+    if highest > printed.references:
+        yield Problem(
+            "reference-count",
+            where,
+            f"the text prints number {highest}, the reference list stops at {printed.references}",
+            "rebuild; a number without an entry is a broken citation",
+        )
+
+
+def _numbers(label: str) -> list[str]:
+    return [n for n in label.replace("–", ",").split(",") if n.isdigit()]

@@ -1,0 +1,192 @@
+"""Reading built outputs back: the citation labels and reference list a reader sees.
+
+``casekit check`` compares what the PDF and DOCX actually print with the numbers
+casekit computes from the sources. The citation's look (brackets, parentheses or
+superscript) comes from the CSL style. The cited region runs from the abstract to
+the reference list heading, so affiliation superscripts on the title page are not
+mistaken for citations.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from xml.etree import ElementTree
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+REFERENCES = "References"
+ABSTRACT = "Abstract"
+_LABEL = r"\d{1,4}(?:\s*[,–-]\s*\d{1,4})*"
+_SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+
+
+@dataclass(frozen=True)
+class Look:
+    """How a numeric style prints an in-text citation."""
+
+    prefix: str
+    """Text before the numbers, e.g. ``[``."""
+    suffix: str
+    """Text after the numbers, e.g. ``]``."""
+    superscript: bool
+    """Whether the numbers are raised."""
+
+    @classmethod
+    def from_csl(cls, csl: str) -> Look | None:
+        """The look of a numeric style, or None for an author-date or note style."""
+        start, end = csl.find("<citation"), csl.find("</citation>")
+        citation = csl[start:end]
+        if start < 0 or "citation-number" not in citation:
+            return None
+        layout = re.search(r"<layout\b[^>]*>", citation)
+        attrs = dict(re.findall(r'(\w[\w-]*)="([^"]*)"', layout.group(0) if layout else ""))
+        group = re.search(r"<group\b[^>]*\bprefix=\"([^\"]*)\"[^>]*\bsuffix=\"([^\"]*)\"", citation)
+        prefix, suffix = attrs.get("prefix", ""), attrs.get("suffix", "")
+        if not prefix and group:
+            prefix, suffix = group.group(1), group.group(2)
+        return cls(prefix, suffix, attrs.get("vertical-align") == "sup")
+
+    def pattern(self) -> re.Pattern[str]:
+        return re.compile(re.escape(self.prefix) + f"({_LABEL})" + re.escape(self.suffix))
+
+
+@dataclass(frozen=True)
+class Printed:
+    """What one output prints."""
+
+    groups: tuple[str, ...]
+    """Citation labels in reading order, without brackets or spaces, e.g. ``1,5–9``."""
+    references: int
+    """Entries in the reference list."""
+
+
+def normal(label: str) -> str:
+    """A label without spaces and with en dashes: ``1, 5-9`` → ``1,5–9``."""
+    return re.sub(r"\s+", "", label).replace("-", "–")
+
+
+def _region(text: str) -> tuple[str, str]:
+    """(cited text between abstract and references, the reference list)."""
+    start = text.find(f"\n{ABSTRACT}\n")
+    end = text.find(f"\n{REFERENCES}\n")
+    body = text[start if start >= 0 else 0 : end if end >= 0 else len(text)]
+    return body, text[end + len(REFERENCES) + 2 :] if end >= 0 else ""
+
+
+def _numbered_entries(text: str) -> int:
+    count = 0
+    for line in text.splitlines():
+        if line.startswith(f"{count + 1}. ") or line.startswith(f"{count + 1}.\t"):
+            count += 1
+    return count
+
+
+def read_pdf(path: Path, look: Look) -> Printed:
+    """Citation labels and reference count of a PDF."""
+    import pypdf
+
+    reader = pypdf.PdfReader(path)
+    chunks: list[tuple[str, float]] = []
+
+    def visit(text: str, _cm: object, _tm: object, _font: object, size: float) -> None:
+        if text:
+            chunks.append((text, float(size)))
+
+    pages = [page.extract_text(visitor_text=visit) for page in reader.pages]
+    text = "\n".join(pages)
+    body, tail = _region(text)
+    if not look.superscript:
+        groups = tuple(normal(m) for m in look.pattern().findall(body))
+        return Printed(groups, _numbered_entries(tail))
+    sizes = Counter(round(size, 1) for chunk, size in chunks if chunk.strip())
+    body_size = sizes.most_common(1)[0][0] if sizes else 0.0
+    flat = "".join(chunk for chunk, _ in chunks)
+    start = max(flat.find(ABSTRACT), 0)
+    end = flat.find(REFERENCES, start)
+    position = 0
+    raised: list[str] = []
+    previous_small = False
+    for chunk, size in chunks:
+        here = position
+        position += len(chunk)
+        small = size < body_size * 0.75 and re.fullmatch(rf"\s*{_LABEL}\s*", chunk) is not None
+        if small and start <= here < (end if end >= 0 else len(flat)):
+            if previous_small:
+                raised[-1] += chunk
+            else:
+                raised.append(chunk)
+        previous_small = bool(small)
+    return Printed(tuple(normal(g) for g in raised), _numbered_entries(tail))
+
+
+def _docx_paragraphs(path: Path) -> list[tuple[str, list[tuple[str, bool]]]]:
+    with zipfile.ZipFile(path) as archive:
+        root = ElementTree.fromstring(archive.read("word/document.xml"))
+    paragraphs = []
+    for p in root.iter(f"{W}p"):
+        style_el = p.find(f"{W}pPr/{W}pStyle")
+        style = style_el.get(f"{W}val", "") if style_el is not None else ""
+        runs = []
+        for r in p.iter(f"{W}r"):
+            text = "".join(t.text or "" for t in r.iter(f"{W}t"))
+            align = r.find(f"{W}rPr/{W}vertAlign")
+            raised = align is not None and align.get(f"{W}val") == "superscript"
+            runs.append((text, raised))
+        paragraphs.append((style, runs))
+    return paragraphs
+
+
+def read_docx(path: Path, look: Look) -> Printed:
+    """Citation labels and reference count of a Word document."""
+    paragraphs = _docx_paragraphs(path)
+    texts = ["".join(t for t, _ in runs) for _, runs in paragraphs]
+    start = next((i for i, t in enumerate(texts) if t.strip() == ABSTRACT), 0)
+    end = next((i for i, t in enumerate(texts) if t.strip() == REFERENCES), len(texts))
+    groups: list[str] = []
+    for _, runs in paragraphs[start:end]:
+        if look.superscript:
+            current = ""
+            for text, raised in [*runs, ("", False)]:
+                if raised:
+                    current += text
+                elif current:
+                    if re.fullmatch(rf"\s*{_LABEL}\s*", current):
+                        groups.append(normal(current))
+                    current = ""
+        else:
+            joined = "".join(t for t, _ in runs)
+            groups += [normal(m) for m in look.pattern().findall(joined)]
+    references = sum(1 for style, _ in paragraphs if style == "Bibliography")
+    return Printed(tuple(groups), references)
+
+
+def read_plain(path: Path, look: Look) -> Printed:
+    """Citation labels and reference count of plain text or HTML output."""
+    text = path.read_text(encoding="utf-8")
+    if path.suffix == ".html":
+        text = re.sub(r"<sup>(.*?)</sup>", r"⁽\1⁾", text)
+        text = re.sub(r"<[^>]+>", "", text)
+    body, tail = _region(text)
+    if look.superscript:
+        # HTML: <sup>1–4</sup> (marked ⁽…⁾ above); plain text: ^(1,5–9) or ¹⁸, but
+        # not an exponent such as 10⁶, and in HTML only what <sup> marks.
+        digits = "" if path.suffix == ".html" else r"|(?<![\d⁰¹²³⁴⁵⁶⁷⁸⁹])([⁰¹²³⁴⁵⁶⁷⁸⁹]+)"
+        raised = re.compile(rf"⁽({_LABEL})⁾|\^\(({_LABEL})\){digits}")
+        found = ["".join(m.groups(default="")) for m in raised.finditer(body)]
+        groups = tuple(normal(g.translate(_SUPERSCRIPT_DIGITS)) for g in found)
+    else:
+        groups = tuple(normal(m) for m in look.pattern().findall(body))
+    return Printed(groups, _numbered_entries(tail))
+
+
+READERS: dict[str, Callable[[Path, Look], Printed]] = {
+    "pdf": read_pdf,
+    "docx": read_docx,
+    "txt": read_plain,
+    "html": read_plain,
+}
+"""Output format to the function that reads it back."""
