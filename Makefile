@@ -14,7 +14,7 @@ PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 SOURCES := $(shell find src/casekit -name '*.py' -o -name '*.lua' -o -name '*.mk')
 INPUTS := $(wildcard manuscript/*.yaml) references.bib $(shell find templates -type f) $(SOURCES)
 
-.PHONY: pdf docx html txt md all test lint check-lock bench clean distclean
+.PHONY: pdf docx html txt md all check test lint bench clean distclean
 pdf: build/manuscript.pdf
 docx: build/manuscript.docx
 html: build/manuscript.html
@@ -42,6 +42,10 @@ $(RUNTIME): requirements.lock pyproject.toml
 $(DEV): requirements-dev.lock $(RUNTIME)
 	$(PIP) install --require-hashes --no-deps -r requirements-dev.lock
 	touch $@
+
+# Citation consistency: builds PDF and DOCX, reads them back, checks everything.
+check: | $(RUNTIME)
+	$(CASEKIT) check --built --strict
 
 test: lint | $(DEV)
 	$(BIN)/python -m pytest -q

@@ -12,6 +12,7 @@ from click.testing import CliRunner, Result
 
 from casekit import pandoc
 from casekit.cli import main
+from casekit.styles import resolve_style
 
 from .conftest import copy_example
 
@@ -25,7 +26,7 @@ class Outcome:
     result: Result
 
 
-def _apply(project: Path, edit: dict[str, Any]) -> None:
+def apply_edit(project: Path, edit: dict[str, Any]) -> None:
     target = project / edit["file"]
     if edit.get("delete"):
         target.unlink()
@@ -37,6 +38,14 @@ def _apply(project: Path, edit: dict[str, Any]) -> None:
     elif "append-bytes" in edit:
         with target.open("ab") as handle:
             handle.write(edit["append-bytes"].encode("latin-1"))
+    elif "append" in edit:
+        with target.open("a", encoding="utf-8") as handle:
+            handle.write(edit["append"])
+    elif "from-style" in edit:
+        text = resolve_style(edit["from-style"], project).path.read_text(encoding="utf-8")
+        assert edit["replace"] in text
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text.replace(edit["replace"], edit["with"]), encoding="utf-8")
     else:
         text = target.read_text(encoding="utf-8")
         assert edit["replace"] in text, f"scenario edit does not apply to {edit['file']}"
@@ -52,7 +61,7 @@ def run_scenario(scenario: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     spec = yaml.safe_load((scenario / "scenario.yaml").read_text(encoding="utf-8"))
     project = copy_example(tmp_path / "project")
     for edit in spec.get("edits", []):
-        _apply(project, edit)
+        apply_edit(project, edit)
     for name, value in spec.get("env", {}).items():
         monkeypatch.setenv(name, value)
     monkeypatch.chdir(tmp_path)

@@ -42,3 +42,19 @@ def test_readme_documents_every_template_filter() -> None:
 
     for name in FILTERS:
         assert f"`{name}`" in README, name
+
+
+def test_check_report_documents_every_problem_code() -> None:
+    from casekit.problems import CODES
+
+    doc = (REPO / "docs" / "check-report.md").read_text(encoding="utf-8")
+    for code, (severity, _) in CODES.items():
+        assert f"| `{code}` | {severity} |" in doc, code
+
+
+def test_ci_runs_the_citation_checks_on_the_example() -> None:
+    ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    assert re.search(r"^make check$", ci, re.MULTILINE)
+    workflow = (REPO / ".github" / "workflows" / "manuscript.yml").read_text(encoding="utf-8")
+    assert "make check" in workflow
+    assert "upload-artifact" in workflow
