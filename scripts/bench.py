@@ -1,8 +1,10 @@
-"""`make bench`: how much casekit adds to the cost of pandoc and Typst themselves.
+"""`make bench`: how much casekit adds to pandoc and Typst, and how fast checks are.
 
-Prints medians over several runs and two ratios (targets from the issue tracker):
+Prints medians over several runs, and ratios against the targets in the issue tracker:
   full build:  casekit build  /  bare pandoc --citeproc + Typst on the same Markdown  (≤ 1.15)
   store size:  casekit build with a 10,000-entry store / with the 22-entry store       (≤ 1.2)
+  check:       casekit check, 10,000-entry store citing 500 keys: repeated < 0.5 s,
+               cold < 3 s, and a store twice as big at most doubles the cold time
 Everything runs on copies of the example in a temporary directory; nothing here is a test.
 """
 
@@ -82,12 +84,59 @@ def sh(*command: str, cwd: Path | None = None) -> None:
     subprocess.run(command, cwd=cwd, check=True, capture_output=True)
 
 
+def cite_many(project: Path, keys: list[str]) -> None:
+    """Make the discussion cite ``keys``, five to a citation."""
+    discussion = project / "templates" / "sections" / "discussion.md.j2"
+    groups = [keys[i : i + 5] for i in range(0, len(keys), 5)]
+    extra = " ".join(f"Also[{'; '.join('@' + k for k in g)}]." for g in groups)
+    discussion.write_text(discussion.read_text(encoding="utf-8") + f"\n{extra}\n", "utf-8")
+
+
+def check_figures(tmp: Path, repeat: int) -> None:
+    real = (ROOT / "references.bib").read_text(encoding="utf-8")
+    figures = {}
+    for size in (10_000, 20_000):
+        project = copy_project(tmp / f"check{size}")
+        (project / "references.bib").write_text(
+            real + "\n" + synthetic_store(size - 22), encoding="utf-8"
+        )
+        cite_many(project, [f"synthetic{i:05d}" for i in range(0, 10_000, 20)])
+
+        def check(project: Path = project) -> None:
+            subprocess.run([CASEKIT, "check", "-C", str(project)], capture_output=True, check=False)
+
+        def cold(project: Path = project) -> None:
+            shutil.rmtree(project / "build" / ".cache", ignore_errors=True)
+            check(project)
+
+        figures[size] = (median_time(cold, max(3, repeat // 2)), median_time(check, repeat))
+    print("\n  casekit check, store citing 500 keys       cold      repeated")
+    for size, (cold_s, warm_s) in figures.items():
+        print(f"  {size:>6,}-entry store {'':<20} {cold_s * 1000:6.0f} ms  {warm_s * 1000:6.0f} ms")
+    cold10, warm10 = figures[10_000]
+    growth = figures[20_000][0] / cold10
+    print("\n  check target                                value  target")
+    for name, value, target, unit in (
+        ("repeated run, 10,000 entries", warm10, 0.5, " s"),
+        ("cold run, 10,000 entries", cold10, 3.0, " s"),
+        ("cold time, 20,000 / 10,000 entries", growth, 2.0, "×"),
+    ):
+        verdict = "ok" if value <= target else "MISSED"
+        print(f"  {name:<40} {value:8.2f}  < {target}{unit:<3} {verdict}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=7, help="timed runs per figure")
+    parser.add_argument("--only", choices=["build", "check"], help="run one part of the bench")
     args = parser.parse_args()
     os.environ.setdefault("SOURCE_DATE_EPOCH", "1700000000")
 
+    if args.only != "build":
+        with tempfile.TemporaryDirectory(prefix="casekit-bench-") as tmp:
+            check_figures(Path(tmp), args.repeat)
+    if args.only == "check":
+        return 0
     with tempfile.TemporaryDirectory(prefix="casekit-bench-") as tmp:
         small = copy_project(Path(tmp) / "small")
         large = copy_project(Path(tmp) / "large")

@@ -142,19 +142,22 @@ def _pages(store: Store, entry: StoreEntry, pages: str) -> Iterator[Problem]:
         )
 
 
+_BRACE = re.compile(r"[{}]")
+
+
 def _top_level(text: str) -> str:
-    """``text`` with everything inside braces blanked out."""
-    depth = 0
-    out = []
-    for char in text:
-        if char == "{":
-            depth += 1
-            out.append(" ")
-        elif char == "}":
-            depth = max(0, depth - 1)
-            out.append(" ")
-        else:
-            out.append(char if depth == 0 else " ")
+    """``text`` with everything inside braces (and the braces) blanked out."""
+    if "{" not in text and "}" not in text:
+        return text
+    out: list[str] = []
+    depth = last = 0
+    for match in _BRACE.finditer(text):
+        at = match.start()
+        out.append(text[last:at] if depth == 0 else " " * (at - last))
+        out.append(" ")
+        depth = depth + 1 if match.group() == "{" else max(0, depth - 1)
+        last = at + 1
+    out.append(text[last:] if depth == 0 else " " * (len(text) - last))
     return "".join(out)
 
 
