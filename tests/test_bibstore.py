@@ -25,7 +25,7 @@ def test_example_store_has_22_entries_with_lines() -> None:
     store = load_store(REPO / "references.bib")
     assert len(store.entries) == 22
     assert store.entries["brown2019"].line == 8
-    assert store.entries["brown2019"].fields["doi"] == "10.1182/blood-2018-04-785980"
+    assert store.fields()["brown2019"]["doi"] == "10.1182/blood-2018-04-785980"
 
 
 def test_subset_holds_only_the_wanted_entries_and_macros(tmp_path: Path) -> None:
@@ -68,7 +68,7 @@ def test_malformed_store_is_located(tmp_path: Path, text: str, line: int, messag
 
 def test_month_macros_and_numbers_need_no_definition(tmp_path: Path) -> None:
     store = load_store(_bib(tmp_path, "@article{a, title={x}, month = mar, year = 2020}\n"))
-    assert store.entries["a"].fields["month"] == "mar"
+    assert store.fields()["a"]["month"] == "mar"
 
 
 def test_bom_and_crlf_are_accepted(tmp_path: Path) -> None:
@@ -79,18 +79,27 @@ def test_bom_and_crlf_are_accepted(tmp_path: Path) -> None:
     assert list(load_store(path).entries) == ["a"]
 
 
+def _index_file(cache: Path) -> Path:
+    (index,) = (p for p in cache.glob("store-*.json") if not p.name.endswith(".fields.json"))
+    return index
+
+
 def test_cache_is_reused_for_the_same_content(tmp_path: Path) -> None:
     path = _bib(tmp_path, ENTRY.format(key="a", title="x"))
     cache = tmp_path / "cache"
-    first = load_store(path, cache)
-    files = list(cache.glob("store-*.json"))
-    assert len(files) == 1
-    # Prove the second load reads the cache: alter the cached title, keep the hash.
-    data = json.loads(files[0].read_text(encoding="utf-8"))
-    data["entries"][0][4]["title"] = "from cache"
-    files[0].write_text(json.dumps(data), encoding="utf-8")
-    assert load_store(path, cache).entries["a"].fields["title"] == "from cache"
-    assert first.entries["a"].fields["title"] == "x"
+    load_store(path, cache)
+    assert len(list(cache.glob("store-*.json"))) == 2  # index, field values
+    # Prove the second load reads the cache: plant a line number, keep the hash.
+    index = _index_file(cache)
+    data = json.loads(index.read_text(encoding="utf-8"))
+    data["entries"][0][2] = 99
+    index.write_text(json.dumps(data), encoding="utf-8")
+    assert load_store(path, cache).entries["a"].line == 99
+    fields_file = next(cache.glob("store-*.fields.json"))
+    data = json.loads(fields_file.read_text(encoding="utf-8"))
+    data["fields"]["a"]["title"] = "from cache"
+    fields_file.write_text(json.dumps(data), encoding="utf-8")
+    assert load_store(path, cache).fields()["a"]["title"] == "from cache"
 
 
 def test_cache_is_never_trusted_after_the_store_changes(tmp_path: Path) -> None:
@@ -98,8 +107,21 @@ def test_cache_is_never_trusted_after_the_store_changes(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     load_store(path, cache)
     path.write_text(ENTRY.format(key="b", title="y"), encoding="utf-8")
-    assert list(load_store(path, cache).entries) == ["b"]
-    assert len(list(cache.glob("store-*.json"))) == 1
+    store = load_store(path, cache)
+    assert list(store.entries) == ["b"]
+    assert store.fields()["b"]["title"] == "y"
+    assert len(list(cache.glob("store-*.json"))) == 2
+
+
+def test_index_that_no_longer_fits_the_text_is_not_used(tmp_path: Path) -> None:
+    path = _bib(tmp_path, ENTRY.format(key="a", title="x"))
+    cache = tmp_path / "cache"
+    load_store(path, cache)
+    index = _index_file(cache)
+    data = json.loads(index.read_text(encoding="utf-8"))
+    data["entries"][0][3] = 10_000  # an offset past the end of the file
+    index.write_text(json.dumps(data), encoding="utf-8")
+    assert load_store(path, cache).entries["a"].raw.startswith("@article{a,")
 
 
 @pytest.mark.parametrize(
@@ -111,7 +133,7 @@ def test_corrupt_cache_is_rebuilt(tmp_path: Path, garbage: str) -> None:
     path = _bib(tmp_path, ENTRY.format(key="a", title="x"))
     cache = tmp_path / "cache"
     load_store(path, cache)
-    (cached,) = cache.glob("store-*.json")
+    cached = _index_file(cache)
     cached.write_text(garbage, encoding="utf-8")
     assert list(load_store(path, cache).entries) == ["a"]
     assert json.loads(cached.read_text(encoding="utf-8"))["version"] == CACHE_VERSION

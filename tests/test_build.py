@@ -39,7 +39,7 @@ def _titles_in_citation_order() -> list[str]:
         for n in ("introduction", "case", "discussion")
     )
     keys = cited_keys(find_citations(text))
-    return [re.sub(r"[{}]", "", store.entries[k].fields["title"]) for k in keys]
+    return [re.sub(r"[{}]", "", store.fields()[k]["title"]) for k in keys]
 
 
 def _normal(text: str) -> str:

@@ -15,7 +15,7 @@ from functools import cache
 
 import yaml
 
-from .bibstore import Store, StoreEntry
+from .bibstore import Fields, Store, StoreEntry
 from .data import data_file
 from .errors import Location
 from .problems import Problem
@@ -42,11 +42,13 @@ def required_fields() -> dict[str, list[list[set[str]]]]:
 def check_store(store: Store) -> list[Problem]:
     """Every problem in the store that does not depend on what the manuscript cites."""
     problems = [Problem.from_error(f.code, f.error) for f in store.failures]
+    fields = store.fields()
     for entry in store.entries.values():
-        problems += _fields(store, entry)
-        problems += _identifiers(store, entry)
-        problems += _traps(store, entry)
-    problems += _duplicates(store)
+        values = fields.get(entry.key, {})
+        problems += _fields(store, entry, values)
+        problems += _identifiers(store, entry, values)
+        problems += _traps(store, entry, values)
+    problems += _duplicates(store, fields)
     return problems
 
 
@@ -59,11 +61,11 @@ def _where(store: Store, entry: StoreEntry, field: str | None = None) -> Locatio
     return Location(store.path, line, None, f"{entry.key}.{field}" if field else entry.key)
 
 
-def _fields(store: Store, entry: StoreEntry) -> Iterator[Problem]:
-    waived = {m.lower() for m in WAIVE.findall(entry.fields.get("keywords", ""))}
-    present = {name for name, value in entry.fields.items() if value.strip()}
+def _fields(store: Store, entry: StoreEntry, values: dict[str, str]) -> Iterator[Problem]:
+    waived = {m.lower() for m in WAIVE.findall(values.get("keywords", ""))}
+    present = {name for name, value in values.items() if value.strip()}
     for name in sorted(waived):
-        note = entry.fields.get("note")
+        note = values.get("note")
         reason = f" ({note})" if note else ""
         state = "present anyway; the waiver is not needed" if name in present else "missing"
         yield Problem(
@@ -88,8 +90,8 @@ def normal_doi(value: str) -> str:
     return DOI_PREFIX.sub("", value.strip()).lower()
 
 
-def _identifiers(store: Store, entry: StoreEntry) -> Iterator[Problem]:
-    doi = entry.fields.get("doi")
+def _identifiers(store: Store, entry: StoreEntry, values: dict[str, str]) -> Iterator[Problem]:
+    doi = values.get("doi")
     if doi is not None and not DOI.match(DOI_PREFIX.sub("", doi.strip())):
         yield Problem(
             "bad-doi",
@@ -97,7 +99,7 @@ def _identifiers(store: Store, entry: StoreEntry) -> Iterator[Problem]:
             f"entry {entry.key!r}: {doi!r} is not a DOI",
             "a DOI looks like 10.1182/blood-2018-04-785980",
         )
-    pmid = entry.fields.get("pmid")
+    pmid = values.get("pmid")
     if pmid is not None and not PMID.match(pmid.strip()):
         yield Problem(
             "bad-pmid",
@@ -105,7 +107,7 @@ def _identifiers(store: Store, entry: StoreEntry) -> Iterator[Problem]:
             f"entry {entry.key!r}: PMID {pmid!r} is not a number",
             "a PMID is digits only, e.g. 30459160",
         )
-    year = entry.fields.get("year")
+    year = values.get("year")
     if year is not None:
         ok = year.strip().isdigit() and 1500 <= int(year) <= datetime.date.today().year + 1
         if not ok:
@@ -115,7 +117,7 @@ def _identifiers(store: Store, entry: StoreEntry) -> Iterator[Problem]:
                 f"entry {entry.key!r}: year {year!r} is not a four-digit year",
                 "write the year of publication, e.g. 2019",
             )
-    pages = entry.fields.get("pages")
+    pages = values.get("pages")
     if pages is not None:
         yield from _pages(store, entry, pages.strip())
 
@@ -170,8 +172,8 @@ def _names(value: str) -> Iterable[str]:
     yield value[start:]
 
 
-def _traps(store: Store, entry: StoreEntry) -> Iterator[Problem]:
-    for name, value in entry.fields.items():
+def _traps(store: Store, entry: StoreEntry, values: dict[str, str]) -> Iterator[Problem]:
+    for name, value in values.items():
         if DOTLESS_ACCENT.search(value):
             yield Problem(
                 "latex-accent",
@@ -181,7 +183,7 @@ def _traps(store: Store, entry: StoreEntry) -> Iterator[Problem]:
                 "write the accent on the plain letter: {\\'i} rather than {\\'\\i}",
             )
     for field in NAME_FIELDS:
-        for person in _names(entry.fields.get(field, "")):
+        for person in _names(values.get(field, "")):
             particle = _unbraced_particle(person)
             if particle:
                 yield Problem(
@@ -191,7 +193,7 @@ def _traps(store: Store, entry: StoreEntry) -> Iterator[Problem]:
                     "dropping particle and printed after the name",
                     f"brace the family name: {_braced(person.strip(), particle)}",
                 )
-    title = entry.fields.get("title", "")
+    title = values.get("title", "")
     acronyms = sorted(set(_acronyms(title)))
     if acronyms:
         yield Problem(
@@ -237,17 +239,18 @@ def _normal_title(title: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9 ]", " ", re.sub(r"\\.|[{}]", "", title.lower())).split())
 
 
-def _duplicates(store: Store) -> Iterator[Problem]:
+def _duplicates(store: Store, fields: Fields) -> Iterator[Problem]:
     by_id: dict[tuple[str, str], list[StoreEntry]] = defaultdict(list)
     blocks: dict[tuple[str, str], list[tuple[str, StoreEntry]]] = defaultdict(list)
     for entry in store.entries.values():
-        if entry.fields.get("doi"):
-            by_id[("DOI", normal_doi(entry.fields["doi"]))].append(entry)
-        if entry.fields.get("pmid"):
-            by_id[("PMID", entry.fields["pmid"].strip())].append(entry)
-        title = _normal_title(entry.fields.get("title", ""))
+        values = fields.get(entry.key, {})
+        if values.get("doi"):
+            by_id[("DOI", normal_doi(values["doi"]))].append(entry)
+        if values.get("pmid"):
+            by_id[("PMID", values["pmid"].strip())].append(entry)
+        title = _normal_title(values.get("title", ""))
         if len(title) >= 12:
-            year = entry.fields.get("year", "")
+            year = values.get("year", "")
             words = title.split()
             # Blocking keeps this linear: only titles sharing a year and their first
             # or last three words are compared in full.

@@ -1,15 +1,17 @@
 """The BibTeX store: every entry indexed by key, cached by the file's content hash.
 
-bibtexparser v2 splits the file into blocks; casekit keeps each entry's raw text
-and line, so a build hands pandoc only the cited entries, verbatim (pandoc does
-its own LaTeX decoding, on those few entries only). Parsing a large shared store
-is the slow part, so the index is cached under ``build/.cache`` keyed by the
-SHA-256 of the file's bytes: a changed store never reuses a stale index, and an
-unreadable cache is simply rebuilt.
+bibtexparser v2 splits the file into blocks; casekit keeps each entry's line and
+its place in the file, so a build hands pandoc only the cited entries, verbatim
+(pandoc does its own LaTeX decoding, on those few entries only). Parsing a large
+shared store is the slow part, so the result is cached under ``build/.cache``,
+keyed by the SHA-256 of the file's bytes: a changed store never reuses a stale
+index, and an unreadable cache is simply rebuilt. The cache comes in two files:
+the small index a build needs, and the field values only ``casekit check`` reads.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -17,23 +19,26 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from bibtexparser import model
-    from bibtexparser.library import Library
+from typing import TYPE_CHECKING, Any
 
 from .errors import BibError, Location, OutputError
 from .outputs import write_atomic
 from .textfile import read_text
 
+if TYPE_CHECKING:
+    from bibtexparser import model
+    from bibtexparser.library import Library
+
 # bibtexparser logs parse failures itself; casekit reports them as errors instead.
 logging.getLogger("bibtexparser").addHandler(logging.NullHandler())
 logging.getLogger("bibtexparser").propagate = False
 
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 _MONTHS = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"}
 _NUMBER = re.compile(r"^\d+$")
+
+Fields = dict[str, dict[str, str]]
+"""Entry key → field name (lower case) → value as written, outer braces or quotes removed."""
 
 
 @dataclass(frozen=True)
@@ -48,8 +53,8 @@ class StoreEntry:
     """1-based line where the entry starts."""
     raw: str
     """The entry's text exactly as in the file."""
-    fields: dict[str, str]
-    """Field name (lower case) to value as written, enclosing braces or quotes removed."""
+    crossref: str | None = None
+    """The key of the entry this one inherits fields from."""
 
 
 @dataclass(frozen=True)
@@ -76,6 +81,8 @@ class Store:
     """``@string`` and ``@preamble`` blocks, verbatim, needed by any subset."""
     failures: tuple[StoreFailure, ...] = ()
     """Everything wrong with the file, in line order (a build stops at the first)."""
+    cache_dir: Path | None = None
+    """Where the field values are cached, if anywhere."""
 
     def subset(self, keys: Iterable[str]) -> str:
         """BibTeX text holding just ``keys`` (plus their crossref parents and the macros)."""
@@ -84,11 +91,21 @@ class Store:
             entry = self.entries[key]
             if key not in wanted:
                 wanted.append(key)
-            parent = entry.fields.get("crossref")
+            parent = entry.crossref
             if parent and parent in self.entries and parent not in wanted:
                 wanted.append(parent)
         body = "\n\n".join(self.entries[k].raw for k in wanted)
         return f"{self.preamble}\n\n{body}\n" if self.preamble else f"{body}\n"
+
+    def fields(self) -> Fields:
+        """Every entry's field values (from the cache, or by parsing the file again)."""
+        cached = _read_json(_fields_file(self.cache_dir, self.sha256), self.sha256)
+        if cached is not None and isinstance(cached.get("fields"), dict):
+            return dict(cached["fields"])
+        text = read_text(self.path, error=BibError)
+        _, fields = _parse(text, self.path, self.sha256, self.cache_dir)
+        _write_json(_fields_file(self.cache_dir, self.sha256), self.sha256, {"fields": fields})
+        return fields
 
 
 def load_store(path: Path, cache_dir: Path | None = None) -> Store:
@@ -103,18 +120,23 @@ def scan_store(path: Path, cache_dir: Path | None = None) -> Store:
     """Parse ``path`` (or reuse its cached index), collecting every failure."""
     text = read_text(path, error=BibError)
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    cache_file = cache_dir / f"store-{digest}.json" if cache_dir else None
-    if cache_file is not None:
-        cached = _read_cache(cache_file, path, digest)
-        if cached is not None:
-            return cached
-    store = _parse(text, path, digest)
-    if cache_file is not None:
-        _write_cache(cache_file, store)
+    index_file = cache_dir / f"store-{digest}.json" if cache_dir else None
+    cached = _read_json(index_file, digest)
+    if cached is not None:
+        store = _from_index(cached, text, path, digest, cache_dir)
+        if store is not None:
+            return store
+    store, fields = _parse(text, path, digest, cache_dir)
+    if cache_dir is not None:
+        _write_json(index_file, digest, _index(store, text))
+        _write_json(_fields_file(cache_dir, digest), digest, {"fields": fields})
+        for old in cache_dir.glob("store-*.json"):
+            if digest not in old.name:
+                old.unlink(missing_ok=True)
     return store
 
 
-def _parse(text: str, path: Path, digest: str) -> Store:
+def _parse(text: str, path: Path, digest: str, cache_dir: Path | None) -> tuple[Store, Fields]:
     # Imported here: a warm cache never needs the parser, and importing it costs time.
     from bibtexparser.entrypoint import parse_string
 
@@ -122,32 +144,33 @@ def _parse(text: str, path: Path, digest: str) -> Store:
     failures = [_failure(block, path, library) for block in library.failed_blocks]
     macros = {s.key.lower() for s in library.strings}
     entries: dict[str, StoreEntry] = {}
+    fields: Fields = {}
     for block in library.entries:
-        fields: dict[str, str] = {}
+        values: dict[str, str] = {}
         for f in block.fields:
             value = str(f.value)
             if not (value.startswith(("{", '"'))):
                 failures += _check_macros(value, macros, path, block, f)
-            fields[f.key.lower()] = _strip_enclosing(value)
+            values[f.key.lower()] = _strip_enclosing(value)
+        fields[block.key] = values
         entries[block.key] = StoreEntry(
             key=block.key,
             entry_type=block.entry_type.lower(),
             line=_line(block),
             raw=(block.raw or "").strip(),
-            fields=fields,
+            crossref=values.get("crossref"),
         )
     for key, entry in entries.items():
-        parent = entry.fields.get("crossref")
-        if parent is not None and parent not in entries:
+        if entry.crossref is not None and entry.crossref not in entries:
             error = BibError(
-                f"entry {key!r} has crossref {parent!r}, which is not in the store",
+                f"entry {key!r} has crossref {entry.crossref!r}, which is not in the store",
                 Location(path, entry.line, None, f"{key}.crossref"),
                 hint="add the parent entry or remove the crossref field",
             )
             failures.append(StoreFailure("missing-crossref", error))
     preamble = "\n\n".join((b.raw or "").strip() for b in (*library.strings, *library.preambles))
     ordered = tuple(sorted(failures, key=lambda f: f.error.location.line or 0))
-    return Store(path, digest, entries, preamble, ordered)
+    return Store(path, digest, entries, preamble, ordered, cache_dir), fields
 
 
 def _line(block: model.Block | model.Field) -> int:
@@ -205,40 +228,61 @@ def _failure(block: model.Block, path: Path, library: Library) -> StoreFailure:
     return StoreFailure("bib-syntax", error)
 
 
-def _read_cache(cache_file: Path, path: Path, digest: str) -> Store | None:
-    try:
-        data = json.loads(cache_file.read_text(encoding="utf-8"))
-        if data["version"] != CACHE_VERSION or data["sha256"] != digest:
-            return None
-        entries = {
-            key: StoreEntry(key, etype, line, raw, fields)
-            for key, etype, line, raw, fields in data["entries"]
-        }
-        failures = tuple(
-            StoreFailure(code, BibError(message, Location(path, line, None, field), hint))
-            for code, message, line, field, hint in data["failures"]
+def _fields_file(cache_dir: Path | None, digest: str) -> Path | None:
+    return cache_dir / f"store-{digest}.fields.json" if cache_dir else None
+
+
+def _index(store: Store, text: str) -> dict[str, Any]:
+    """The cached index: each entry's place in the file rather than its text."""
+    rows = []
+    position = 0
+    for entry in store.entries.values():
+        start = text.find(entry.raw, position)
+        rows.append(
+            [entry.key, entry.entry_type, entry.line, start, len(entry.raw), entry.crossref]
         )
-        return Store(path, digest, entries, data["preamble"], failures)
-    except (OSError, ValueError, KeyError, TypeError):
-        return None  # missing or corrupt: parse again and rewrite
-
-
-def _write_cache(cache_file: Path, store: Store) -> None:
+        position = max(position, start)
     failures = [
         [f.code, f.error.message, f.error.location.line, f.error.location.field, f.error.hint]
         for f in store.failures
     ]
-    data = {
-        "version": CACHE_VERSION,
-        "sha256": store.sha256,
-        "preamble": store.preamble,
-        "entries": [[e.key, e.entry_type, e.line, e.raw, e.fields] for e in store.entries.values()],
-        "failures": failures,
-    }
+    return {"preamble": store.preamble, "entries": rows, "failures": failures}
+
+
+def _from_index(
+    data: dict[str, Any], text: str, path: Path, digest: str, cache_dir: Path | None
+) -> Store | None:
     try:
-        write_atomic(cache_file, json.dumps(data).encode("utf-8"))
-        for old in cache_file.parent.glob("store-*.json"):
-            if old != cache_file:
-                old.unlink(missing_ok=True)
-    except (OSError, OutputError):
-        pass  # a cache that cannot be written only costs time next run
+        entries = {}
+        for key, entry_type, line, start, length, crossref in data["entries"]:
+            raw = text[start : start + length]
+            if start < 0 or len(raw) != length:
+                return None
+            entries[key] = StoreEntry(key, entry_type, line, raw, crossref)
+        failures = tuple(
+            StoreFailure(code, BibError(message, Location(path, line, None, field), hint))
+            for code, message, line, field, hint in data["failures"]
+        )
+        return Store(path, digest, entries, data["preamble"], failures, cache_dir)
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def _read_json(file: Path | None, digest: str) -> dict[str, Any] | None:
+    if file is None:
+        return None
+    try:
+        data = json.loads(file.read_text(encoding="utf-8"))
+        if data["version"] != CACHE_VERSION or data["sha256"] != digest:
+            return None
+        return data if isinstance(data, dict) else None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # missing or corrupt: parse again and rewrite
+
+
+def _write_json(file: Path | None, digest: str, payload: dict[str, Any]) -> None:
+    if file is None:
+        return
+    data = {"version": CACHE_VERSION, "sha256": digest, **payload}
+    with contextlib.suppress(OSError, OutputError):  # an unwritable cache only costs time
+        write_atomic(file, json.dumps(data).encode("utf-8"))
