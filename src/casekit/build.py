@@ -15,16 +15,19 @@ import platform
 import re
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import __version__, outputs
 from .bibstore import Store, load_store
 from .casedata import load_case
 from .citations import Citation, cited_keys, find_citations
+from .counts import Counts
 from .data import data_file
+from .docxref import DocxLook, make_reference_docx
 from .errors import CitationError, InputError, Location
 from .formats import FORMATS, Job
+from .journals import Journal, Layout, Profile, load_profile
 from .manuscript import load_manuscript
 from .pandoc import pandoc_version
 from .project import BuildConfig, Project, source_date_epoch
@@ -57,6 +60,18 @@ class Prepared:
     """The resolved CSL style."""
     store: Store
     """The parsed BibTeX store."""
+    journal: Journal | None = None
+    """The journal profile the build is for, if any."""
+    review: bool = False
+    """Whether this is a blinded review copy."""
+
+    @property
+    def layout(self) -> Layout:
+        """Page layout: the journal's, made double-spaced and line-numbered for review."""
+        layout = self.journal.layout if self.journal else Layout()
+        if self.review:
+            layout = replace(layout, line_spacing=2.0, line_numbers=True, page_numbers=True)
+        return layout
 
     @property
     def keys(self) -> list[str]:
@@ -74,19 +89,34 @@ class BuildResult:
     """The manifest file."""
     references: int
     """Number of distinct references cited."""
+    counts: Counts
+    """Word and item counts of the built manuscript."""
 
 
-def prepare(project: Project, style_override: str | None = None) -> Prepared:
-    """Load, validate and render a project, and check its citations against the store."""
+def prepare(
+    project: Project,
+    style_override: str | None = None,
+    profile: Profile | None = None,
+    review: bool = False,
+) -> Prepared:
+    """Load, validate and render a project, and check its citations against the store.
+
+    The style is ``style_override``, else the journal profile's, else the manuscript's.
+    """
     project.check_exists()
     meta_loaded = load_manuscript(project.manuscript_yaml)
     case_loaded = load_case(project.case_yaml)
     meta = meta_loaded.value
-    style_where = meta_loaded.where("style") if style_override is None else None
-    style = resolve_style(style_override or meta.style, project.root, style_where)
+    if style_override is not None:
+        style = resolve_style(style_override, project.root)
+    elif profile is not None:
+        style = resolve_style(profile.journal.style, project.root, profile.loaded.where("style"))
+    else:
+        style = resolve_style(meta.style, project.root, meta_loaded.where("style"))
     abstract_where = meta_loaded.where("abstract")
+    journal = profile.journal if profile else None
     document = render_document(
-        project.templates, meta, case_loaded.value, abstract_where, project.cache
+        project.templates, meta, case_loaded.value, abstract_where, project.cache, journal, review
     )
     parts = (
         Part(project.manuscript_yaml, document.front),
@@ -96,7 +126,7 @@ def prepare(project: Project, style_override: str | None = None) -> Prepared:
     citations = tuple(c for part in parts for c in find_citations(part.markdown))
     store = load_store(project.bibliography, project.cache)
     _check_keys(parts, store)
-    return Prepared(document, parts, citations, style, store)
+    return Prepared(document, parts, citations, style, store, journal, review)
 
 
 def _check_keys(parts: Iterable[Part], store: Store) -> None:
@@ -133,30 +163,49 @@ def build(config: BuildConfig) -> BuildResult:
     for name in config.formats:
         if name not in FORMATS:
             raise InputError(f"unknown format {name!r}", hint="formats: " + ", ".join(FORMATS))
-    prepared = prepare(project, config.style)
+    profile = (
+        load_profile(project.templates, config.journal, project.root) if config.journal else None
+    )
+    review = config.review or bool(profile and profile.journal.blinded)
+    prepared = prepare(project, config.style, profile, review)
+    out = output_dir(project, config.journal, review)
+    formats = list(
+        dict.fromkeys(config.formats or (profile.journal.formats if profile else ("pdf",)))
+    )
     epoch = source_date_epoch(project.root)
     staged: dict[Path, Path] = {}
     try:
         with outputs.workdir(project.build) as work:
             job = make_job(project, prepared, work, epoch)
-            formats = list(dict.fromkeys(config.formats))
             with ThreadPoolExecutor(max_workers=2) as pool:
                 made = dict(
                     zip(formats, pool.map(lambda f: FORMATS[f].produce(job), formats), strict=True)
                 )
+            files: dict[str, bytes] = {}
             written: dict[str, Path] = {}
             for name, data in made.items():
-                target = project.build / f"manuscript.{FORMATS[name].extension}"
-                staged[target] = outputs.stage(project.build, target.name, data)
-                written[name] = target
-            manifest_path = project.manifest
-            manifest = _manifest(project, prepared, epoch, config.command, made, manifest_path)
-            staged[manifest_path] = outputs.stage(project.build, manifest_path.name, manifest)
+                files[f"manuscript.{FORMATS[name].extension}"] = data
+                written[name] = out / f"manuscript.{FORMATS[name].extension}"
+                companions = FORMATS[name].companions
+                for extension, extra in (companions(job) if companions else {}).items():
+                    files[f"manuscript.{extension}"] = extra
+            manifest_path = out / project.manifest.name
+            files[manifest_path.name] = _manifest(
+                project, prepared, epoch, config.command, files, manifest_path
+            )
+            for filename, data in files.items():
+                staged[out / filename] = outputs.stage(out, filename, data)
             outputs.commit(staged)
     except BaseException:
         outputs.discard(staged.values())
         raise
-    return BuildResult(written, manifest_path, len(prepared.keys))
+    return BuildResult(written, manifest_path, len(prepared.keys), prepared.document.counts)
+
+
+def output_dir(project: Project, journal: str | None, review: bool) -> Path:
+    """``build/``, ``build/<journal>/``, and ``review/`` below either for a blinded copy."""
+    out = project.build / journal if journal else project.build
+    return out / "review" if review else out
 
 
 def make_job(project: Project, prepared: Prepared, work: Path, epoch: int) -> Job:
@@ -166,7 +215,27 @@ def make_job(project: Project, prepared: Prepared, work: Path, epoch: int) -> Jo
     bibliography = work / BIBLIOGRAPHY_FILE
     bibliography.write_text(prepared.store.subset(prepared.keys), encoding="utf-8")
     args = citeproc_args(work, prepared.style, bibliography)
-    return Job(markdown, args, work, project.reference_docx, project.typst_template, epoch)
+    layout = prepared.layout
+    reference = project.reference_docx
+    if prepared.journal is not None or prepared.review:
+        # The journal's layout, in a reference document derived like the project's own.
+        reference = work / "reference.docx"
+        look = DocxLook(
+            size_pt=layout.font_size,
+            line_spacing=layout.line_spacing,
+            page_numbers=layout.page_numbers,
+            line_numbers=layout.line_numbers,
+        )
+        reference.write_bytes(make_reference_docx(look))
+    variables = (
+        f"--variable=casekit-font-size:{layout.font_size:g}pt",
+        f"--variable=casekit-leading:{0.65 + (layout.line_spacing - 1) * 1.15:.2f}em",
+        *(["--variable=casekit-line-numbers:true"] if layout.line_numbers else []),
+        *([] if layout.page_numbers else ["--variable=casekit-no-page-numbers:true"]),
+    )
+    return Job(
+        markdown, args, work, reference, project.typst_template, epoch, variables, bibliography
+    )
 
 
 def citeproc_args(work: Path, style: Style, bibliography: Path) -> tuple[str, ...]:
@@ -222,7 +291,7 @@ def _manifest(
     prepared: Prepared,
     epoch: int,
     command: tuple[str, ...],
-    made: dict[str, bytes],
+    files: dict[str, bytes],
     path: Path,
 ) -> bytes:
     previous: dict[str, object] = {}
@@ -233,12 +302,8 @@ def _manifest(
         previous = {}
     inputs = input_hashes(project)
     produced = {
-        f"manuscript.{FORMATS[name].extension}": {
-            "sha256": _sha256(data),
-            "bytes": len(data),
-            "inputs": inputs_digest(inputs),
-        }
-        for name, data in made.items()
+        filename: {"sha256": _sha256(data), "bytes": len(data), "inputs": inputs_digest(inputs)}
+        for filename, data in files.items()
     }
     style = prepared.style
     manifest = {

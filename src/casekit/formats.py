@@ -30,6 +30,10 @@ class Job:
     """Pandoc template producing Typst source."""
     epoch: int
     """Timestamp written into outputs."""
+    variables: tuple[str, ...] = ()
+    """Template variables for the page layout (``--variable=...``)."""
+    bibliography: Path | None = None
+    """The cited entries, as handed to pandoc."""
 
     def pandoc(self, *args: str) -> str:
         return str(
@@ -47,7 +51,9 @@ def _markdown(job: Job) -> bytes:
 
 def _pdf(job: Job) -> bytes:
     source = job.work / "manuscript.typ"
-    job.pandoc("-t", "typst", "--template", str(job.typst_template), "-o", str(source))
+    job.pandoc(
+        "-t", "typst", "--template", str(job.typst_template), *job.variables, "-o", str(source)
+    )  # fmt: skip
     return compile_pdf(source, job.work, job.epoch)
 
 
@@ -60,6 +66,30 @@ def _written_by_pandoc(writer: str, suffix: str, *extra: str) -> Callable[[Job],
         return data
 
     return produce
+
+
+def _jats(job: Job) -> bytes:
+    # The element_citations extension makes the JATS writer read the bibliography
+    # again, which --sandbox forbids; handing pandoc the references as metadata
+    # (CSL YAML converted from the same cited entries) needs no file access.
+    references = job.work / "references.yaml"
+    if job.bibliography is not None:
+        converted = str(
+            pandoc.run(
+                ["--sandbox", "-f", "bibtex", job.bibliography.name, "-s", "-t", "markdown"],
+                cwd=job.work,
+            )
+        )
+        references.write_text(converted.strip().strip("-").strip() + "\n", encoding="utf-8")
+    args = [a for a in job.citeproc_args if not a.startswith("--bibliography=")]
+    target = job.work / "manuscript.xml"
+    pandoc.run(
+        ["--sandbox", "-f", "markdown", job.markdown.name, f"--metadata-file={references.name}",
+         *args, "-t", "jats_archiving+element_citations", "-s", "-o", str(target)],
+        env={"SOURCE_DATE_EPOCH": str(job.epoch)},
+        cwd=job.work,
+    )  # fmt: skip
+    return target.read_bytes()
 
 
 def _docx(job: Job) -> bytes:
@@ -78,6 +108,12 @@ class Format:
     """One line for ``--help``."""
     produce: Callable[[Job], bytes]
     """Makes the output's bytes."""
+    companions: Callable[[Job], dict[str, bytes]] | None = None
+    """Files that go with the output, by extension (a .tex file's .bib)."""
+
+
+def _cited_bibliography(job: Job) -> dict[str, bytes]:
+    return {"bib": job.bibliography.read_bytes()} if job.bibliography else {}
 
 
 FORMATS: dict[str, Format] = {
@@ -88,5 +124,18 @@ FORMATS: dict[str, Format] = {
         Format("html", "html", "standalone HTML page", _written_by_pandoc("html5", ".html", "-s")),
         Format("txt", "txt", "plain text", _written_by_pandoc("plain", ".txt", "-s")),
         Format("md", "md", "the rendered Markdown, before pandoc", _markdown),
+        Format(
+            "jats",
+            "xml",
+            "JATS XML (archiving) with structured element citations",
+            _jats,
+        ),
+        Format(
+            "tex",
+            "tex",
+            "LaTeX source, with manuscript.bib holding the cited entries",
+            _written_by_pandoc("latex", ".tex", "-s"),
+            _cited_bibliography,
+        ),
     )
 }

@@ -66,6 +66,8 @@ class Manuscript:
     """End-matter statements by heading, e.g. ``Patient consent``, in order."""
     checks: CheckRules = field(default_factory=CheckRules)
     """Rules for ``casekit check``."""
+    review_omits: tuple[str, ...] = ("Acknowledgements", "Author contributions")
+    """Statements left out of a blinded review copy, because they name people."""
 
 
 def load_manuscript(path: Path) -> Loaded[Manuscript]:

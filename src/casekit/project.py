@@ -82,12 +82,16 @@ class BuildConfig:
 
     project: Project
     """The project to build."""
-    formats: tuple[str, ...]
-    """Output formats, e.g. ``("pdf", "docx")``."""
+    formats: tuple[str, ...] = ()
+    """Output formats, e.g. ``("pdf", "docx")``; empty means the journal's, or pdf."""
     style: str | None = None
     """CSL style overriding ``manuscript.yaml``."""
     command: tuple[str, ...] = ()
     """The command line, recorded in the manifest."""
+    journal: str | None = None
+    """Journal profile name; outputs go to ``build/<journal>/``."""
+    review: bool = False
+    """Build a blinded review copy (into a ``review/`` folder)."""
 
 
 def source_date_epoch(root: Path) -> int:

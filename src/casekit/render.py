@@ -21,7 +21,10 @@ import yaml
 from jinja2.sandbox import SandboxedEnvironment
 
 from .casedata import Age, Case, DayRef, Quantity, timeline_rows
+from .citations import find_citations
+from .counts import Counts, figures_and_tables, words
 from .errors import Location, TemplateError
+from .journals import Journal
 from .manuscript import Manuscript
 
 COMMENT_START = "{##"
@@ -52,6 +55,8 @@ class Document:
     """Statements and the reference list heading."""
     metadata: Mapping[str, Any]
     """Pandoc metadata (title, lang, keywords...)."""
+    counts: Counts
+    """Word and item counts, as journals define them."""
 
     @property
     def markdown(self) -> str:
@@ -215,20 +220,42 @@ def render_document(
     case: Case,
     abstract_where: Location,
     cache: Path | None = None,
+    journal: Journal | None = None,
+    review: bool = False,
 ) -> Document:
-    """Render front matter, every section listed in ``meta.sections``, and back matter."""
+    """Render front matter, the body sections, and back matter.
+
+    Sections come in ``meta.sections`` order, rearranged by the journal's
+    ``section_order``. The title page can show counts, so the body is rendered
+    first. A review copy (``review``) leaves out everything that names the authors.
+    """
     env = environment(project_templates, cache)
-    context: dict[str, Any] = {"meta": meta, "case": case}
-    abstract = render_string(env, meta.abstract, abstract_where, **context)
-    context["abstract"] = abstract.strip()
+    context: dict[str, Any] = {"meta": meta, "case": case, "journal": journal, "review": review}
+    abstract = render_string(env, meta.abstract, abstract_where, **context).strip()
+    context["abstract"] = abstract
     sections = tuple(
         Section(
             name,
             project_templates / "sections" / f"{name}.md.j2",
             render_file(env, f"sections/{name}.md.j2", project_templates, **context),
         )
-        for name in meta.sections
+        for name in _ordered(meta.sections, journal.section_order if journal else ())
     )
+    with_abstract = journal is None or journal.abstract != "none"
+    cited = {k for s in sections for c in find_citations(s.markdown) for k in c.keys}
+    context["counts"] = Counts(
+        sections={s.name: words(s.markdown) for s in sections},
+        abstract_words=words(abstract) if with_abstract else 0,
+        references=len(cited | {k for c in find_citations(abstract) for k in c.keys}),
+        figures_tables=sum(figures_and_tables(s.markdown) for s in sections),
+        title_characters=len(meta.title),
+        authors=len(meta.authors),
+    )
+    context["statements"] = {
+        heading: text
+        for heading, text in meta.statements.items()
+        if not (review and heading in meta.review_omits)
+    }
     front = render_file(env, "front.md.j2", project_templates, **context)
     back = render_file(env, "back.md.j2", project_templates, **context)
     metadata: dict[str, Any] = {"title": meta.title, "lang": meta.lang}
@@ -237,5 +264,12 @@ def render_document(
     if meta.running_title:
         metadata["running-title"] = meta.running_title
     # No `author` key: pandoc would print a second byline under the title in DOCX and
-    # HTML; the byline with affiliations comes from front.md.j2 instead.
-    return Document(front, sections, back, metadata)
+    # HTML (and put the names in the document properties of a blinded copy); the
+    # byline with affiliations comes from front.md.j2 instead.
+    return Document(front, sections, back, metadata, context["counts"])
+
+
+def _ordered(sections: tuple[str, ...], preferred: tuple[str, ...]) -> list[str]:
+    """``sections`` with those named in ``preferred`` first, in that order."""
+    rank = {name: i for i, name in enumerate(preferred)}
+    return sorted(sections, key=lambda name: rank.get(name, len(rank)))
