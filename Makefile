@@ -14,7 +14,7 @@ PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 SOURCES := $(shell find src/casekit -name '*.py' -o -name '*.lua' -o -name '*.mk')
 INPUTS := $(wildcard manuscript/*.yaml) references.bib $(shell find templates -type f) $(SOURCES)
 
-.PHONY: pdf docx html txt md all check test lint bench clean distclean
+.PHONY: pdf docx html txt md all journal check test lint bench clean distclean
 pdf: build/manuscript.pdf
 docx: build/manuscript.docx
 html: build/manuscript.html
@@ -42,6 +42,12 @@ $(RUNTIME): requirements.lock pyproject.toml
 $(DEV): requirements-dev.lock $(RUNTIME)
 	$(PIP) install --require-hashes --no-deps -r requirements-dev.lock
 	touch $@
+
+# Every format a journal takes, into build/$(JOURNAL)/: make journal JOURNAL=blood-advances
+journal: | $(RUNTIME)
+	@test -n "$(JOURNAL)" || { echo "usage: make journal JOURNAL=NAME (see: $(CASEKIT) journals)"; exit 2; }
+	$(CASEKIT) build --journal $(JOURNAL)
+	$(CASEKIT) check --journal $(JOURNAL)
 
 # Citation consistency: builds PDF and DOCX, reads them back, checks everything.
 check: | $(RUNTIME)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,23 +18,27 @@ from typing import TypeVar
 
 from .bibcheck import check_store
 from .bibstore import Store, scan_store
-from .build import Part, input_hashes, inputs_digest, locate_key
+from .build import Part, input_hashes, inputs_digest, locate_key, output_dir
 from .casedata import Case, load_case
 from .citations import Citation, expected_groups, find_citations
 from .errors import CasekitError, Location
+from .journals import Profile, load_profile
+from .limits import journal_limits
 from .manuscript import Manuscript, load_manuscript
 from .outputs import write_atomic
 from .problems import SCHEMA_VERSION, Problem
 from .project import Project
-from .readback import READERS, Look, Printed, normal
-from .render import render_document
+from .readback import ABSTRACT, READERS, Look, Printed, normal
+from .render import Document, render_document
 from .styles import resolve_style
 from .textcheck import Source, forbidden_citations, typed_citations
 from .yamlfile import Loaded
 
 CACHE_VERSION = 1
 T = TypeVar("T")
-OUTPUT_FORMATS = ("pdf", "docx", "html", "txt")
+OUTPUT_FORMATS = ("pdf", "docx", "html", "txt", "jats")
+"""Formats casekit can read back (``--built`` rebuilds those already present)."""
+MANIFEST = "manifest.json"
 
 
 @dataclass(frozen=True)
@@ -83,9 +88,14 @@ class Report:
         }
 
 
-def run_checks(project: Project) -> Report:
-    """Check a project; raises only when there is no project to check."""
+def run_checks(project: Project, journal: str | None = None) -> Report:
+    """Check a project; raises only when there is nothing to check.
+
+    With ``journal``, the journal's limits and required statements are checked too,
+    and the outputs compared are those in ``build/<journal>/``.
+    """
     project.check_exists()
+    profile = load_profile(project.templates, journal, project.root) if journal else None
     problems: list[Problem] = []
     summary: dict[str, int] = {}
     meta = _attempt(problems, lambda: load_manuscript(project.manuscript_yaml))
@@ -96,7 +106,8 @@ def run_checks(project: Project) -> Report:
     if store is not None:
         problems += _store_problems(project, store)
         summary["entries"] = len(store.entries)
-    parts = _rendered_parts(project, meta, case, problems)
+    document = _render(project, meta, case, profile, problems)
+    parts = _parts(project, document)
     citations = [c for part in parts for c in find_citations(part.markdown)]
     summary["citations"] = len(citations)
     cited = list(dict.fromkeys(k for c in citations for k in c.keys))
@@ -110,10 +121,18 @@ def run_checks(project: Project) -> Report:
         problems += forbidden_citations(
             _rule_sources(project, meta, parts), rules.no_citations_in, rules.forbidden_citation
         )
+    if profile is not None and meta is not None and document is not None:
+        problems += journal_limits(profile, meta, document)
     unknown = store is None or any(k not in store.entries for k in cited)
-    if meta is not None and case is not None and not unknown:
-        compared = list(_compare_outputs(project, meta, citations, len(cited), problems))
-        summary["outputs_compared"] = len(compared)
+    if meta is not None and document is not None and not unknown:
+        style = profile.journal.style if profile else meta.value.style
+        where = profile.loaded.where("style") if profile else meta.where("style")
+        out = output_dir(project, journal, review=False)
+        first = _first_heading(document, profile)
+        compared = _compare_outputs(
+            project, out, (style, where), first, citations, len(cited), problems
+        )
+        summary["outputs_compared"] = len(list(compared))
     ordered = sorted(problems, key=_order)
     return Report(tuple(ordered), summary)
 
@@ -164,29 +183,51 @@ def _store_problems(project: Project, store: Store) -> list[Problem]:
     return problems
 
 
-def _rendered_parts(
+def _render(
     project: Project,
     meta: Loaded[Manuscript] | None,
     case: Loaded[Case] | None,
+    profile: Profile | None,
     problems: list[Problem],
-) -> list[Part]:
-    """The rendered document, or the raw templates when it cannot be rendered."""
-    if meta is not None and case is not None:
-        try:
-            document = render_document(
-                project.templates, meta.value, case.value, meta.where("abstract"), project.cache
-            )
-        except CasekitError as exc:
-            problems.append(Problem.from_error("project-unreadable", exc))
-        else:
-            return [
-                Part(project.manuscript_yaml, document.front),
-                *(Part(s.template, s.markdown) for s in document.sections),
-                Part(project.templates / "back.md.j2", document.back),
-            ]
+) -> Document | None:
+    if meta is None or case is None:
+        return None
+    try:
+        return render_document(
+            project.templates,
+            meta.value,
+            case.value,
+            meta.where("abstract"),
+            project.cache,
+            profile.journal if profile else None,
+        )
+    except CasekitError as exc:
+        problems.append(Problem.from_error("project-unreadable", exc))
+        return None
+
+
+def _parts(project: Project, document: Document | None) -> list[Part]:
+    """The rendered document's parts, or the raw templates when it cannot be rendered."""
+    if document is not None:
+        return [
+            Part(project.manuscript_yaml, document.front),
+            *(Part(s.template, s.markdown) for s in document.sections),
+            Part(project.templates / "back.md.j2", document.back),
+        ]
     # Fall back to what the templates say literally: still finds most citations.
     sources = sorted(project.templates.rglob("*.j2")) if project.templates.is_dir() else []
     return [Part(path, path.read_text(encoding="utf-8", errors="replace")) for path in sources]
+
+
+def _first_heading(document: Document, profile: Profile | None) -> str:
+    """The heading where cited text begins: the abstract's, or the first section's."""
+    if profile is None or profile.journal.abstract != "none":
+        return profile.journal.abstract_title if profile else ABSTRACT
+    for section in document.sections:
+        match = re.search(r"^#\s+(.+?)\s*(\{[^}]*\})?\s*$", section.markdown, re.MULTILINE)
+        if match:
+            return match.group(1)
+    return ABSTRACT
 
 
 def _unknown_keys(parts: Iterable[Part], store: Store) -> Iterator[Problem]:
@@ -248,10 +289,10 @@ def _rule_sources(project: Project, meta: Loaded[Manuscript], parts: list[Part])
     return sources
 
 
-def _stale(project: Project, output: Path, current: str) -> str | None:
+def _stale(output: Path, current: str) -> str | None:
     """Why ``output`` may not match the sources, or None if it is current."""
     try:
-        manifest = json.loads(project.manifest.read_text(encoding="utf-8"))
+        manifest = json.loads((output.parent / MANIFEST).read_text(encoding="utf-8"))
         record = manifest["outputs"][output.name]
     except (OSError, ValueError, KeyError, TypeError):
         return "build/manifest.json does not say what it was built from"
@@ -264,30 +305,32 @@ def _stale(project: Project, output: Path, current: str) -> str | None:
 
 def _compare_outputs(
     project: Project,
-    meta: Loaded[Manuscript],
+    out: Path,
+    style_spec: tuple[str, Location],
+    first: str,
     citations: list[Citation],
     references: int,
     problems: list[Problem],
 ) -> Iterator[str]:
-    built = [f for f in OUTPUT_FORMATS if (project.build / f"manuscript.{f}").is_file()]
+    built = [ext for ext in READERS if (out / f"manuscript.{ext}").is_file()]
     if not built:
         return
     current = inputs_digest(input_hashes(project))
-    for fmt in list(built):
-        path = project.build / f"manuscript.{fmt}"
-        why = _stale(project, path, current)
+    for ext in list(built):
+        path = out / f"manuscript.{ext}"
+        why = _stale(path, current)
         if why is not None:
-            built.remove(fmt)
+            built.remove(ext)
             problems.append(
                 Problem(
                     "stale-output",
                     Location(path),
                     f"{path.name} not compared: {why}",
-                    f"run `casekit build {fmt}` first, or `casekit check --built`",
+                    "rebuild it first, or run `casekit check --built`",
                 )
             )
     try:
-        style = resolve_style(meta.value.style, project.root, meta.where("style"))
+        style = resolve_style(style_spec[0], project.root, style_spec[1])
     except CasekitError as exc:
         problems.append(Problem.from_error("project-unreadable", exc))
         return
@@ -295,17 +338,17 @@ def _compare_outputs(
     if look is None:
         return  # author-date or note style: there are no numbers to compare
     expected = tuple(normal(g) for g in expected_groups(citations))
-    for fmt in built:
-        path = project.build / f"manuscript.{fmt}"
+    for ext in built:
+        path = out / f"manuscript.{ext}"
         try:
-            printed = READERS[fmt](path, look)
+            printed = READERS[ext](path, look, first)
         except Exception as exc:
             problems.append(
                 Problem("unreadable-output", Location(path), f"cannot read {path.name}: {exc}")
             )
             continue
         problems += _differences(path, expected, printed, references)
-        yield fmt
+        yield ext
 
 
 def _differences(

@@ -18,6 +18,7 @@ from .build import build
 from .check import OUTPUT_FORMATS, Report, run_checks
 from .errors import CasekitError
 from .formats import FORMATS
+from .journals import available, describe_limits, load_profile
 from .problems import Problem
 from .project import BuildConfig, Project
 from .report import text_lines
@@ -72,30 +73,67 @@ FORMAT_HELP = "\b\nFormats:\n" + "\n".join(
 )
 
 
+journal_option = click.option(
+    "--journal",
+    metavar="NAME",
+    help="Journal profile from templates/journals/NAME.yaml (see `casekit journals`).",
+)
+
+
 @main.command("build", epilog=FORMAT_HELP)
 @click.argument("formats", nargs=-1, type=click.Choice(sorted(FORMATS)))
 @project_option
 @click.option("--style", help="CSL style name or .csl path (overrides manuscript.yaml).")
+@journal_option
+@click.option(
+    "--review", is_flag=True, help="Blinded copy: no author names, line numbers, double spacing."
+)
 @click.pass_context
 def build_command(
-    ctx: click.Context, formats: tuple[str, ...], project_dir: Path, style: str | None
+    ctx: click.Context,
+    formats: tuple[str, ...],
+    project_dir: Path,
+    style: str | None,
+    journal: str | None,
+    review: bool,
 ) -> None:
-    """Build build/manuscript.<ext> for each FORMAT (default: pdf).
+    """Build build/manuscript.<ext> for each FORMAT.
 
-    All requested formats are made first and then moved into build/ together:
-    if any fails, build/ keeps its previous contents.
+    Without FORMAT: the formats the journal takes with --journal, else pdf. With
+    --journal NAME the outputs go to build/NAME/, and a review copy to review/ below.
+    All requested formats are made first and then moved into place together: if any
+    fails, the previous outputs stay as they were.
     """
     root = project_dir.resolve()
     ctx.meta["casekit.root"] = root
     config = BuildConfig(
         project=Project(root),
-        formats=formats or ("pdf",),
+        formats=formats,
         style=style,
         command=("casekit", *sys.argv[1:]),
+        journal=journal,
+        review=review,
     )
     result = build(config)
     for name, path in result.outputs.items():
         click.echo(f"wrote {_shown(path, root)} ({name}, {result.references} references)")
+
+
+@main.command("journals")
+@project_option
+@click.pass_context
+def journals_command(ctx: click.Context, project_dir: Path) -> None:
+    """List the journal profiles in templates/journals/ with their main limits."""
+    root = project_dir.resolve()
+    ctx.meta["casekit.root"] = root
+    project = Project(root)
+    for name in available(project.templates):
+        profile = load_profile(project.templates, name, root)
+        journal = profile.journal
+        click.echo(click.style(name, bold=True) + f"  {journal.title}, {journal.article_type}")
+        click.echo(f"    style {journal.style} ({journal.citation_look}); takes "
+                   + ", ".join(journal.formats))  # fmt: skip
+        click.echo(f"    limits: {describe_limits(journal)}")
 
 
 @main.command("check")
@@ -115,6 +153,7 @@ def build_command(
     help="Build first (pdf, docx and any format already in build/), then compare them.",
 )
 @click.option("--all", "show_all", is_flag=True, help="List every problem, not 20 per code.")
+@journal_option
 @click.pass_context
 def check_command(
     ctx: click.Context,
@@ -123,11 +162,14 @@ def check_command(
     output_format: str,
     built: bool,
     show_all: bool,
+    journal: str | None,
 ) -> None:
     """Check citations and references: the store, the templates and the built outputs.
 
-    Reports every problem with its file, line, code and a hint. Exit status: 0 clean
-    (warnings allowed), 1 errors found (or warnings, with --strict), 2 could not run.
+    Reports every problem with its file, line, code and a hint. With --journal NAME,
+    also the journal's limits and required statements, and the outputs compared are
+    those in build/NAME/. Exit status: 0 clean (warnings allowed), 1 errors found (or
+    warnings, with --strict), 2 could not run.
     """
     root = project_dir.resolve()
     ctx.meta["casekit.root"] = root
@@ -136,13 +178,20 @@ def check_command(
     project.check_exists()
     extra: list[Problem] = []
     if built:
-        formats = ("pdf", "docx", *(f for f in OUTPUT_FORMATS if f not in ("pdf", "docx")
-                   and (project.build / f"manuscript.{f}").is_file()))  # fmt: skip
+        # The journal's formats; without one, pdf, docx and whatever else is already built.
+        present = tuple(
+            name for name in OUTPUT_FORMATS
+            if (project.build / f"manuscript.{FORMATS[name].extension}").is_file()
+        )  # fmt: skip
+        formats = () if journal else tuple(dict.fromkeys(("pdf", "docx", *present)))
         try:
-            build(BuildConfig(project, formats, command=("casekit", *sys.argv[1:])))
+            config = BuildConfig(
+                project, formats, command=("casekit", *sys.argv[1:]), journal=journal
+            )
+            build(config)
         except CasekitError as exc:
             extra.append(Problem.from_error("build-failed", exc))
-    report = run_checks(project)
+    report = run_checks(project, journal)
     report = Report((*extra, *report.problems), report.summary)
     if output_format == "json":
         click.echo(json.dumps(report.to_json(root), indent=2, ensure_ascii=False))

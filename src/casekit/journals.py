@@ -158,3 +158,26 @@ def _look_name(look: Look | None) -> str:
     if look.superscript:
         return "superscript"
     return {"[": "brackets", "(": "parentheses"}.get(look.prefix, f"{look.prefix!r}")
+
+
+LIMIT_LABELS = {
+    "main_words": "main text {:,} words",
+    "abstract_words": "abstract {:,} words",
+    "references": "{} references",
+    "figures_tables": "{} figures+tables",
+    "title_characters": "title {} characters",
+    "authors": "{} authors",
+}
+"""How each limit reads in a listing."""
+
+
+def describe_limits(journal: Journal) -> str:
+    """The journal's limits in one line; abstract rules and unset limits included."""
+    parts = [
+        label.format(getattr(journal.limits, name))
+        for name, label in LIMIT_LABELS.items()
+        if getattr(journal.limits, name) is not None
+    ]
+    if journal.abstract == "none":
+        parts.append("no abstract")
+    return ", ".join(parts) if parts else "none stated"

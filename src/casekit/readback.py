@@ -3,8 +3,9 @@
 ``casekit check`` compares what the PDF and DOCX actually print with the numbers
 casekit computes from the sources. The citation's look (brackets, parentheses or
 superscript) comes from the CSL style. The cited region runs from the abstract to
-the reference list heading, so affiliation superscripts on the title page are not
-mistaken for citations.
+the reference list heading (the first body heading when a journal takes no
+abstract), so affiliation superscripts on the title page are not mistaken for
+citations.
 """
 
 from __future__ import annotations
@@ -69,23 +70,24 @@ def normal(label: str) -> str:
     return re.sub(r"\s+", "", label).replace("-", "–")
 
 
-def _region(text: str) -> tuple[str, str]:
-    """(cited text between abstract and references, the reference list)."""
-    start = text.find(f"\n{ABSTRACT}\n")
+def _region(text: str, first: str) -> tuple[str, str]:
+    """(cited text from the heading ``first`` to the references, the reference list)."""
+    start = text.find(f"\n{first}\n")
     end = text.find(f"\n{REFERENCES}\n")
     body = text[start if start >= 0 else 0 : end if end >= 0 else len(text)]
     return body, text[end + len(REFERENCES) + 2 :] if end >= 0 else ""
 
 
 def _numbered_entries(text: str) -> int:
+    """Entries of a numbered list: lines starting ``1. ``, ``1 `` or ``[1] ``, in sequence."""
     count = 0
     for line in text.splitlines():
-        if line.startswith(f"{count + 1}. ") or line.startswith(f"{count + 1}.\t"):
+        if re.match(rf"\[?{count + 1}[.\]]?[ \t]\S", line):
             count += 1
     return count
 
 
-def read_pdf(path: Path, look: Look) -> Printed:
+def read_pdf(path: Path, look: Look, first: str = ABSTRACT) -> Printed:
     """Citation labels and reference count of a PDF."""
     import pypdf
 
@@ -98,14 +100,14 @@ def read_pdf(path: Path, look: Look) -> Printed:
 
     pages = [page.extract_text(visitor_text=visit) for page in reader.pages]
     text = "\n".join(pages)
-    body, tail = _region(text)
+    body, tail = _region(text, first)
     if not look.superscript:
         groups = tuple(normal(m) for m in look.pattern().findall(body))
         return Printed(groups, _numbered_entries(tail))
     sizes = Counter(round(size, 1) for chunk, size in chunks if chunk.strip())
     body_size = sizes.most_common(1)[0][0] if sizes else 0.0
     flat = "".join(chunk for chunk, _ in chunks)
-    start = max(flat.find(ABSTRACT), 0)
+    start = max(flat.find(first), 0)
     end = flat.find(REFERENCES, start)
     position = 0
     raised: list[str] = []
@@ -140,11 +142,11 @@ def _docx_paragraphs(path: Path) -> list[tuple[str, list[tuple[str, bool]]]]:
     return paragraphs
 
 
-def read_docx(path: Path, look: Look) -> Printed:
+def read_docx(path: Path, look: Look, first: str = ABSTRACT) -> Printed:
     """Citation labels and reference count of a Word document."""
     paragraphs = _docx_paragraphs(path)
     texts = ["".join(t for t, _ in runs) for _, runs in paragraphs]
-    start = next((i for i, t in enumerate(texts) if t.strip() == ABSTRACT), 0)
+    start = next((i for i, t in enumerate(texts) if t.strip() == first), 0)
     end = next((i for i, t in enumerate(texts) if t.strip() == REFERENCES), len(texts))
     groups: list[str] = []
     for _, runs in paragraphs[start:end]:
@@ -164,13 +166,13 @@ def read_docx(path: Path, look: Look) -> Printed:
     return Printed(tuple(groups), references)
 
 
-def read_plain(path: Path, look: Look) -> Printed:
+def read_plain(path: Path, look: Look, first: str = ABSTRACT) -> Printed:
     """Citation labels and reference count of plain text or HTML output."""
     text = path.read_text(encoding="utf-8")
     if path.suffix == ".html":
         text = re.sub(r"<sup>(.*?)</sup>", r"⁽\1⁾", text)
         text = re.sub(r"<[^>]+>", "", text)
-    body, tail = _region(text)
+    body, tail = _region(text, first)
     if look.superscript:
         # HTML: <sup>1–4</sup> (marked ⁽…⁾ above); plain text: ^(1,5–9) or ¹⁸, but
         # not an exponent such as 10⁶, and in HTML only what <sup> marks.
@@ -183,10 +185,26 @@ def read_plain(path: Path, look: Look) -> Printed:
     return Printed(groups, _numbered_entries(tail))
 
 
-READERS: dict[str, Callable[[Path, Look], Printed]] = {
+def read_jats(path: Path, look: Look, first: str = ABSTRACT) -> Printed:
+    """Citation labels and reference count of JATS XML (body text; ``ref`` elements)."""
+    root = ElementTree.parse(path).getroot()
+    body = root.find("body")
+    text = "".join(body.itertext()) if body is not None else ""
+    groups = tuple(normal(m) for m in look.pattern().findall(text)) if not look.superscript else ()
+    if look.superscript and body is not None:
+        groups = tuple(
+            normal("".join(sup.itertext()))
+            for sup in body.iter("sup")
+            if re.fullmatch(rf"\s*{_LABEL}\s*", "".join(sup.itertext()))
+        )
+    return Printed(groups, len(root.findall(".//ref-list/ref")))
+
+
+READERS: dict[str, Callable[[Path, Look, str], Printed]] = {
     "pdf": read_pdf,
     "docx": read_docx,
     "txt": read_plain,
     "html": read_plain,
+    "xml": read_jats,
 }
 """Output format to the function that reads it back."""
