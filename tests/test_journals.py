@@ -215,3 +215,17 @@ def test_tex_carries_the_same_numbers(example: Path) -> None:
     tex = build(BuildConfig(Project(example), ("tex",))).outputs["tex"].read_text("utf-8")
     assert "\\begin{document}" in tex
     assert "{[}1--4{]}" in tex and "{[}10,14,15{]}" in tex
+
+
+def test_section_order_and_blinding_come_from_the_profile(example: Path) -> None:
+    path = example / "templates" / "journals" / "blind.yaml"
+    text = (REPO / "templates" / "journals" / "default.yaml").read_text(encoding="utf-8")
+    path.write_text(
+        text + "section_order: [discussion, introduction]\nblinded: true\n", encoding="utf-8"
+    )
+    result = build(BuildConfig(Project(example), ("md",), journal="blind"))
+    assert result.outputs["md"] == example / "build" / "blind" / "review" / "manuscript.md"
+    markdown = result.outputs["md"].read_text(encoding="utf-8")
+    order = [markdown.index(h) for h in ("# Discussion", "# Introduction", "# Case presentation")]
+    assert order == sorted(order)
+    assert "Alex Example" not in markdown
