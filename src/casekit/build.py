@@ -25,15 +25,17 @@ from .citations import Citation, cited_keys, find_citations
 from .counts import Counts
 from .data import data_file
 from .docxref import DocxLook, make_reference_docx
-from .errors import CitationError, InputError, Location
+from .errors import CitationError, InputError, Location, PrivacyError
 from .formats import FORMATS, Job
 from .journals import Journal, Layout, Profile, load_profile
-from .manuscript import load_manuscript
+from .manuscript import Manuscript, load_manuscript
 from .pandoc import pandoc_version
+from .privacy import GateResult, scan_project
 from .project import BuildConfig, Project, source_date_epoch
 from .render import Document, render_document
 from .styles import Style, resolve_style
 from .typeset import typst_version
+from .yamlfile import Loaded
 
 
 @dataclass(frozen=True)
@@ -124,9 +126,49 @@ def prepare(
         Part(project.templates / "back.md.j2", document.back),
     )
     citations = tuple(c for part in parts for c in find_citations(part.markdown))
+    _refuse(privacy_gate(project, meta_loaded, document))
     store = load_store(project.bibliography, project.cache)
     _check_keys(parts, store)
     return Prepared(document, parts, citations, style, store, journal, review)
+
+
+def privacy_gate(
+    project: Project, meta: Loaded[Manuscript], document: Document | None
+) -> GateResult:
+    """Run the de-identification gate over everything that can hold patient data."""
+    value = meta.value
+    fields = [(meta.where("title").line or 1, value.title)]
+    if value.running_title:
+        fields.append((meta.where("running_title").line or 1, value.running_title))
+    fields.append(((meta.where("abstract").line or 0) + 1, value.abstract))
+    fields += [(meta.where(f"keywords.{i}").line or 1, k) for i, k in enumerate(value.keywords)]
+    fields += [(meta.where(f"statements.{h}").line or 1, t) for h, t in value.statements.items()]
+    rendered = []
+    if document is not None:
+        rendered = [(s.template, s.markdown) for s in document.sections]
+        rendered.append((project.manuscript_yaml, document.abstract))
+    return scan_project(
+        project.root,
+        project.case_yaml,
+        project.templates,
+        (project.manuscript_yaml, fields),
+        rendered,
+        value.privacy_waivers,
+    )
+
+
+def _refuse(result: GateResult) -> None:
+    if not result.findings:
+        return
+    first = result.findings[0]
+    more = len(result.findings) - 1
+    raise PrivacyError(
+        f"patient identifier ({first.category}) {first.masked!r}"
+        + (f", and {more} more" if more else ""),
+        Location(first.path, first.line, first.column),
+        hint="remove it (write days relative to an anchor, no names or places); "
+        "`casekit check` lists every finding; a waiver needs a reason in manuscript.yaml",
+    )
 
 
 def _check_keys(parts: Iterable[Part], store: Store) -> None:

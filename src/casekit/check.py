@@ -18,7 +18,7 @@ from typing import TypeVar
 
 from .bibcheck import check_store
 from .bibstore import Store, scan_store
-from .build import Part, input_hashes, inputs_digest, locate_key, output_dir
+from .build import Part, input_hashes, inputs_digest, locate_key, output_dir, privacy_gate
 from .casedata import Case, load_case
 from .citations import Citation, expected_groups, find_citations
 from .errors import CasekitError, Location
@@ -121,6 +121,8 @@ def run_checks(project: Project, journal: str | None = None) -> Report:
         problems += forbidden_citations(
             _rule_sources(project, meta, parts), rules.no_citations_in, rules.forbidden_citation
         )
+    if meta is not None:
+        problems += _privacy(project, meta, document)
     if profile is not None and meta is not None and document is not None:
         problems += journal_limits(profile, meta, document)
     unknown = store is None or any(k not in store.entries for k in cited)
@@ -287,6 +289,26 @@ def _rule_sources(project: Project, meta: Loaded[Manuscript], parts: list[Part])
                 Source(part.source.name.removesuffix(".md.j2"), part.source, 1, part.markdown)
             )
     return sources
+
+
+def _privacy(
+    project: Project, meta: Loaded[Manuscript], document: Document | None
+) -> Iterator[Problem]:
+    result = privacy_gate(project, meta, document)
+    for finding in result.findings:
+        yield Problem(
+            "patient-identifier",
+            Location(finding.path, finding.line, finding.column, finding.category),
+            f"{finding.category}: {finding.masked!r} looks like a patient identifier",
+            "remove it (days relative to an anchor; no names, places or numbers), or waive "
+            "it under privacy_waivers in manuscript.yaml with a reason",
+        )
+    for finding, waiver in result.waived:
+        yield Problem(
+            "identifier-waived",
+            Location(finding.path, finding.line, finding.column, finding.category),
+            f"{finding.category}: {finding.masked!r} waived: {waiver.reason}",
+        )
 
 
 def _stale(output: Path, current: str) -> str | None:

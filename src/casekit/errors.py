@@ -102,3 +102,9 @@ class OutputError(CasekitError):
     """An output could not be written (unwritable build directory, full disk)."""
 
     kind = "output error"
+
+
+class PrivacyError(CasekitError):
+    """The de-identification gate found a patient identifier in the manuscript."""
+
+    kind = "privacy error"

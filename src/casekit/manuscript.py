@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Literal
 
 from .errors import InputError
+from .privacy import Waiver
 from .yamlfile import Loaded, load
 
 
@@ -68,6 +69,8 @@ class Manuscript:
     """Rules for ``casekit check``."""
     review_omits: tuple[str, ...] = ("Acknowledgements", "Author contributions")
     """Statements left out of a blinded review copy, because they name people."""
+    privacy_waivers: tuple[Waiver, ...] = ()
+    """Findings of the de-identification gate that may stay, each with a reason."""
 
 
 def load_manuscript(path: Path) -> Loaded[Manuscript]:
@@ -84,6 +87,13 @@ def load_manuscript(path: Path) -> Loaded[Manuscript]:
                 )
     if not meta.sections:
         raise InputError("no sections listed", loaded.where("sections"), "list at least one")
+    for i, waiver in enumerate(meta.privacy_waivers):
+        if not waiver.reason.strip():
+            raise InputError(
+                "a privacy waiver needs a written reason",
+                loaded.where(f"privacy_waivers.{i}.reason"),
+                hint="say why the text may stay, e.g. written consent for the photograph",
+            )
     if sum(a.corresponding for a in meta.authors) > 1:
         raise InputError(
             "more than one corresponding author", loaded.where("authors"), "mark exactly one"

@@ -42,6 +42,8 @@ CODES: dict[str, tuple[Severity, str]] = {
     "reference-count": ("error", "a built output's reference list disagrees with the citations"),
     "stale-output": ("warning", "a built output is older than its inputs, so it was not compared"),
     "unreadable-output": ("warning", "a built output could not be read back"),
+    "patient-identifier": ("error", "text that looks like a HIPAA Safe Harbor identifier"),
+    "identifier-waived": ("info", "a suspected identifier the authors waived, with the reason"),
     "over-limit": ("error", "the manuscript exceeds one of the journal's limits"),
     "missing-statement": ("error", "a statement the journal requires is missing"),
     "missing-abstract": ("error", "the journal requires an abstract and there is none"),

@@ -57,6 +57,8 @@ class Document:
     """Pandoc metadata (title, lang, keywords...)."""
     counts: Counts
     """Word and item counts, as journals define them."""
+    abstract: str = ""
+    """The rendered abstract (also part of ``front``)."""
 
     @property
     def markdown(self) -> str:
@@ -266,7 +268,7 @@ def render_document(
     # No `author` key: pandoc would print a second byline under the title in DOCX and
     # HTML (and put the names in the document properties of a blinded copy); the
     # byline with affiliations comes from front.md.j2 instead.
-    return Document(front, sections, back, metadata, context["counts"])
+    return Document(front, sections, back, metadata, context["counts"], abstract)
 
 
 def _ordered(sections: tuple[str, ...], preferred: tuple[str, ...]) -> list[str]:
