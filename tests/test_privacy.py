@@ -70,17 +70,33 @@ def _edit(project: Path, file: str, old: str, new: str) -> None:
 @pytest.mark.parametrize(
     ("file", "old", "new", "line"),
     [
-        ("manuscript/case.yaml", "apheresis: diagnosis+98", "apheresis: diagnosis+98  # 2021-03-04",
-         48),
-        ("templates/sections/case.md.j2", "without complications.",
-         "without complications at Springfield General Hospital.", 17),
-        ("manuscript/manuscript.yaml", "Funding: No specific funding", "Funding: MRN 00482913. No",
-         None),
-        ("templates/sections/case.md.j2", "without complications.",
-         "without complications on {{ '2021' }}-03-04.", None),
+        (
+            "manuscript/case.yaml",
+            "apheresis: diagnosis+98",
+            "apheresis: diagnosis+98  # 2021-03-04",
+            48,
+        ),
+        (
+            "templates/sections/case.md.j2",
+            "without complications.",
+            "without complications at Springfield General Hospital.",
+            17,
+        ),
+        (
+            "manuscript/manuscript.yaml",
+            "Funding: No specific funding",
+            "Funding: MRN 00482913. No",
+            None,
+        ),
+        (
+            "templates/sections/case.md.j2",
+            "without complications.",
+            "without complications on {{ '2021' }}-03-04.",
+            None,
+        ),
     ],
     ids=["case-data", "template", "statement", "rendered-only"],
-)  # fmt: skip
+)
 def test_build_refuses_identifiers(
     example: Path, file: str, old: str, new: str, line: int | None
 ) -> None:
@@ -95,19 +111,33 @@ def test_build_refuses_identifiers(
 
 def test_authors_affiliations_and_references_are_not_patient_data(example: Path) -> None:
     with (example / "references.bib").open("a", encoding="utf-8") as bib:
-        bib.write("\n@misc{web, title={Registry}, url={https://www.example.org/a}, "
-                  "note={Accessed 2021-03-04}, year={2021}}\n")  # fmt: skip
-    _edit(example, "manuscript/manuscript.yaml", "Example University Children's Hospital",
-          "Springfield General Hospital, Boston, MA 02115")  # fmt: skip
+        bib.write(
+            "\n@misc{web, title={Registry}, url={https://www.example.org/a}, "
+            "note={Accessed 2021-03-04}, year={2021}}\n"
+        )
+    _edit(
+        example,
+        "manuscript/manuscript.yaml",
+        "Example University Children's Hospital",
+        "Springfield General Hospital, Boston, MA 02115",
+    )
     build(BuildConfig(Project(example), ("md",)))
 
 
 def test_waiver_with_reason_lets_a_finding_stay_and_shows_it(example: Path) -> None:
-    _edit(example, "templates/sections/case.md.j2", "without complications.",
-          "without complications. ![Face of the infant](face.png)")  # fmt: skip
-    _edit(example, "manuscript/manuscript.yaml", "lang: en-US\n",
-          "lang: en-US\nprivacy_waivers:\n  - text: '![Face of the infant](face.png)'\n"
-          "    category: photograph\n    reason: written parental consent for the photograph\n")  # fmt: skip
+    _edit(
+        example,
+        "templates/sections/case.md.j2",
+        "without complications.",
+        "without complications. ![Face of the infant](face.png)",
+    )
+    _edit(
+        example,
+        "manuscript/manuscript.yaml",
+        "lang: en-US\n",
+        "lang: en-US\nprivacy_waivers:\n  - text: '![Face of the infant](face.png)'\n"
+        "    category: photograph\n    reason: written parental consent for the photograph\n",
+    )
     problems = run_checks(Project(example)).problems
     assert not [p for p in problems if p.code == "patient-identifier"]
     (waived,) = [p for p in problems if p.code == "identifier-waived"]
@@ -115,15 +145,23 @@ def test_waiver_with_reason_lets_a_finding_stay_and_shows_it(example: Path) -> N
 
 
 def test_waiver_without_reason_is_refused(example: Path) -> None:
-    _edit(example, "manuscript/manuscript.yaml", "lang: en-US\n",
-          "lang: en-US\nprivacy_waivers:\n  - {text: x, category: date, reason: ' '}\n")  # fmt: skip
+    _edit(
+        example,
+        "manuscript/manuscript.yaml",
+        "lang: en-US\n",
+        "lang: en-US\nprivacy_waivers:\n  - {text: x, category: date, reason: ' '}\n",
+    )
     with pytest.raises(InputError, match="needs a written reason"):
         build(BuildConfig(Project(example), ("md",)))
 
 
 def test_check_lists_every_finding_masked(example: Path) -> None:
-    _edit(example, "manuscript/case.yaml", "  sex: female",
-          "  sex: female  # seen 2021-03-04, call (555) 123-4567, MRN 00482913")  # fmt: skip
+    _edit(
+        example,
+        "manuscript/case.yaml",
+        "  sex: female",
+        "  sex: female  # seen 2021-03-04, call (555) 123-4567, MRN 00482913",
+    )
     found = [p for p in run_checks(Project(example)).problems if p.code == "patient-identifier"]
     assert {p.location.field for p in found} == {
         "date", "phone or fax number", "record or account number",

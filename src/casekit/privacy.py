@@ -43,7 +43,7 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"\b(?:born|admitted|discharged|died|DOB|date of birth)\b[^.\n]{0,20}\d", re.IGNORECASE
         ),
-    ),  # fmt: skip
+    ),
     # (C) ages over 89
     (
         "age over 89",
@@ -52,7 +52,7 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\baged?\s+(?:9\d|1[0-4]\d)\b",
             re.IGNORECASE,
         ),
-    ),  # fmt: skip
+    ),
     # (D, E) telephone and fax numbers
     (
         "phone or fax number",
@@ -62,7 +62,7 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\b(?:tel|phone|fax|mobile|cell)\b\.?:?\s*[+\d][\d\s().-]{6,}\d",
             re.IGNORECASE,
         ),
-    ),  # fmt: skip
+    ),
     # (F) email addresses
     ("email address", re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")),
     # (N) URLs
@@ -75,14 +75,16 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "record or account number",
         re.compile(
-            r"\b(?:MRN|medical record(?: number| no\.?)?|record (?:number|no\.?)|chart (?:number|no\.?)|"
-            r"account(?: number| no\.?)?|acct\.?|health plan(?: number| ID)?|member ID|policy"
-            r"(?: number| no\.?)?|beneficiary(?: number| ID)?|licen[cs]e(?: number| no\.?| plate)?|"
+            r"\b(?:MRN|medical record(?: number| no\.?)?|record (?:number|no\.?)|"
+            r"chart (?:number|no\.?)|account(?: number| no\.?)?|acct\.?|"
+            r"health plan(?: number| ID)?|member ID|policy(?: number| no\.?)?|"
+            r"beneficiary(?: number| ID)?|licen[cs]e(?: number| no\.?| plate)?|"
             r"certificate(?: number| no\.?)?|serial(?: number| no\.?)?|device ID|VIN|"
-            r"plate(?: number)?|patient ID|case (?:number|no\.?))(?![a-z])\s*[:#]?\s*[A-Z0-9][A-Z0-9-]{3,}",
+            r"plate(?: number)?|patient ID|case (?:number|no\.?))"
+            r"(?![a-z])\s*[:#]?\s*[A-Z0-9][A-Z0-9-]{3,}",
             re.IGNORECASE,
         ),
-    ),  # fmt: skip
+    ),
     ("record or account number", re.compile(r"(?<![\d.,×^⁰-⁹/])\b\d{7,}\b(?![.,]\d)")),
     # (B) ZIP codes, where an address gives them away
     (
@@ -92,7 +94,7 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\b[A-Z]{2}\s+\d{5}(?:-\d{4})?\b",
             re.IGNORECASE,
         ),
-    ),  # fmt: skip
+    ),
     # (A) names
     (
         "name",
@@ -102,7 +104,7 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\b(?:patient|mother|father|sibling|brother|sister|daughter|son|donor)\s+[A-Z][a-z]+"
             r"\s+[A-Z][a-z]+\b"
         ),
-    ),  # fmt: skip
+    ),
     # (B) places and institutions
     (
         "place",
@@ -114,7 +116,7 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|"
             r"WA|WV|WI|WY)\b"
         ),
-    ),  # fmt: skip
+    ),
     # (Q) full-face photographs
     (
         "photograph",
@@ -123,7 +125,7 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"!\[[^\]]*(?:face|photograph|portrait)[^\]]*\]",
             re.IGNORECASE,
         ),
-    ),  # fmt: skip
+    ),
 )
 """(category, pattern) pairs; the comments give the Safe Harbor letters."""
 
@@ -211,9 +213,9 @@ def waived(finding: Finding, waivers: Iterable[Waiver], root: Path) -> Waiver | 
     except ValueError:
         relative = str(finding.path)
     for waiver in waivers:
-        if waiver.text == finding.text and waiver.category == finding.category:
-            if waiver.file is None or waiver.file == relative:
-                return waiver
+        same = waiver.text == finding.text and waiver.category == finding.category
+        if same and waiver.file in (None, relative):
+            return waiver
     return None
 
 
