@@ -95,7 +95,8 @@ def test_txt_matches_golden_file(built_example: BuildResult) -> None:
 def test_case_section_is_labelled_synthetic_and_has_a_timeline(built_example: BuildResult) -> None:
     text = built_example.outputs["md"].read_text(encoding="utf-8")
     assert "synthetic and illustrative" in text
-    assert ": Timeline of care." in text
+    assert ": Table 1. Timeline of care." in text
+    assert "![Figure 1. Timeline of care." in text
     assert "| 170 | CAR-T infusion day +28 |" in text
 
 

@@ -69,7 +69,7 @@ def test_superscript_profile_prints_superscripts_in_pdf_and_docx(example: Path) 
 def test_title_page_shows_counts_when_the_profile_asks(example: Path) -> None:
     result = build(BuildConfig(Project(example), ("txt",), journal="blood-advances"))
     text = result.outputs["txt"].read_text(encoding="utf-8")
-    assert re.search(r"Main text: \d+ words\. References: 22\. Figures and tables: 1\.", text)
+    assert re.search(r"Main text: \d+ words\. References: 22\. Figures and tables: 2\.", text)
     assert f"Main text: {result.counts.main_words} words" in text
     assert "Abstract" not in text.split("Introduction")[0]
 
@@ -91,7 +91,7 @@ def _profile_with(example: Path, name: str, **limits: int) -> str:
         ),
         ({"abstract_words": 50}, r"abstract \d+ words; Tight allows 50"),
         ({"references": 10}, r"22 references; Tight allows 10"),
-        ({"figures_tables": 0}, r"1 figures and tables; Tight allows 0"),
+        ({"figures_tables": 0}, r"2 figures and tables; Tight allows 0"),
         ({"title_characters": 100}, r"title 159 characters; Tight allows 100"),
         ({"authors": 2}, r"3 authors; Tight allows 2"),
     ],

@@ -48,7 +48,9 @@ def test_the_line_break_check_can_fail(example: Path, monkeypatch: pytest.Monkey
     """Control: without casekit's no-break filter, some of the same citations do break."""
     groups = _dense_citations(example)
     monkeypatch.setattr(
-        build_module, "CITATION_FILTERS", ("dedupe-citations.lua", "dedupe-citations.lua")
+        build_module,
+        "CITATION_FILTERS",
+        ("dedupe-citations.lua", "dedupe-citations.lua", "figures.lua"),
     )
     result = build(BuildConfig(Project(example), ("pdf",)))
     assert _unbroken(result.outputs["pdf"], groups) < groups

@@ -20,12 +20,13 @@ from pathlib import Path
 
 from . import __version__, outputs
 from .bibstore import Store, load_store
-from .casedata import load_case
+from .casedata import Case, load_case
 from .citations import Citation, cited_keys, find_citations
 from .counts import Counts
 from .data import data_file
 from .docxref import DocxLook, make_reference_docx
 from .errors import CitationError, InputError, Location, PrivacyError
+from .figures import make_figure
 from .formats import FORMATS, Job
 from .journals import Journal, Layout, Profile, load_profile
 from .manuscript import Manuscript, load_manuscript
@@ -62,6 +63,8 @@ class Prepared:
     """The resolved CSL style."""
     store: Store
     """The parsed BibTeX store."""
+    case: Case | None = None
+    """The case data (figures are drawn from it)."""
     journal: Journal | None = None
     """The journal profile the build is for, if any."""
     review: bool = False
@@ -129,7 +132,7 @@ def prepare(
     _refuse(privacy_gate(project, meta_loaded, document))
     store = load_store(project.bibliography, project.cache)
     _check_keys(parts, store)
-    return Prepared(document, parts, citations, style, store, journal, review)
+    return Prepared(document, parts, citations, style, store, case_loaded.value, journal, review)
 
 
 def privacy_gate(
@@ -257,6 +260,9 @@ def make_job(project: Project, prepared: Prepared, work: Path, epoch: int) -> Jo
     bibliography = work / BIBLIOGRAPHY_FILE
     bibliography.write_text(prepared.store.subset(prepared.keys), encoding="utf-8")
     args = citeproc_args(work, prepared.style, bibliography)
+    if prepared.case is not None:
+        for name in prepared.document.figures:
+            make_figure(name, prepared.case, work / "figures", project.cache)
     layout = prepared.layout
     reference = project.reference_docx
     if prepared.journal is not None or prepared.review:
@@ -294,18 +300,19 @@ def citeproc_args(work: Path, style: Style, bibliography: Path) -> tuple[str, ..
     if bibliography.parent.resolve() != work.resolve():
         (work / BIBLIOGRAPHY_FILE).write_bytes(bibliography.read_bytes())
         bibliography = work / BIBLIOGRAPHY_FILE
-    before, after = CITATION_FILTERS
+    before, after, figures = CITATION_FILTERS
     return (
         f"--lua-filter={before}",
         "--citeproc",
         f"--csl={STYLE_FILE}",
         f"--bibliography={bibliography.name}",
         f"--lua-filter={after}",
+        f"--lua-filter={figures}",
         "--metadata=link-citations:false",
     )
 
 
-CITATION_FILTERS = ("dedupe-citations.lua", "citations.lua")
+CITATION_FILTERS = ("dedupe-citations.lua", "citations.lua", "figures.lua")
 """Lua filters run before and after citeproc (shipped in casekit/data)."""
 STYLE_FILE = "style.csl"
 BIBLIOGRAPHY_FILE = "references.bib"

@@ -254,6 +254,10 @@ class Case:
         """Days since the root anchor."""
         return self._offsets()[ref.anchor] + ref.day
 
+    def absolute_anchor(self, name: str) -> int:
+        """Days from the root anchor to anchor ``name``."""
+        return self._offsets()[name]
+
     def between(self, start: DayRef, end: DayRef) -> int:
         """Days from ``start`` to ``end``."""
         return self.absolute(end) - self.absolute(start)

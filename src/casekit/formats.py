@@ -52,7 +52,8 @@ def _markdown(job: Job) -> bytes:
 def _pdf(job: Job) -> bytes:
     source = job.work / "manuscript.typ"
     job.pandoc(
-        "-t", "typst", "--template", str(job.typst_template), *job.variables, "-o", str(source)
+        "-t", "typst", "--template", str(job.typst_template), *job.variables,
+        "--default-image-extension=svg", "-o", str(source),
     )  # fmt: skip
     return compile_pdf(source, job.work, job.epoch)
 
@@ -60,7 +61,7 @@ def _pdf(job: Job) -> bytes:
 def _written_by_pandoc(writer: str, suffix: str, *extra: str) -> Callable[[Job], bytes]:
     def produce(job: Job) -> bytes:
         target = job.work / f"manuscript{suffix}"
-        job.pandoc("-t", writer, *extra, "-o", str(target))
+        job.pandoc("-t", writer, *extra, "--default-image-extension=png", "-o", str(target))
         data = target.read_bytes()
         os.unlink(target)
         return data
@@ -85,7 +86,8 @@ def _jats(job: Job) -> bytes:
     target = job.work / "manuscript.xml"
     pandoc.run(
         ["--sandbox", "-f", "markdown", job.markdown.name, f"--metadata-file={references.name}",
-         *args, "-t", "jats_archiving+element_citations", "-s", "-o", str(target)],
+         *args, "-t", "jats_archiving+element_citations", "-s",
+         "--default-image-extension=png", "-o", str(target)],
         env={"SOURCE_DATE_EPOCH": str(job.epoch)},
         cwd=job.work,
     )  # fmt: skip
@@ -121,7 +123,12 @@ FORMATS: dict[str, Format] = {
     for f in (
         Format("pdf", "pdf", "PDF typeset by Typst", _pdf),
         Format("docx", "docx", "Word document styled by templates/reference.docx", _docx),
-        Format("html", "html", "standalone HTML page", _written_by_pandoc("html5", ".html", "-s")),
+        Format(
+            "html",
+            "html",
+            "standalone HTML page, figures embedded",
+            _written_by_pandoc("html5", ".html", "-s", "--embed-resources"),
+        ),
         Format("txt", "txt", "plain text", _written_by_pandoc("plain", ".txt", "-s")),
         Format("md", "md", "the rendered Markdown, before pandoc", _markdown),
         Format(

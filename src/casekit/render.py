@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import types
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +24,10 @@ from .casedata import Age, Case, DayRef, Quantity, timeline_rows
 from .citations import find_citations
 from .counts import Counts, figures_and_tables, words
 from .errors import Location, TemplateError
+from .figures import FIGURES
 from .journals import Journal
 from .manuscript import Manuscript
+from .numbering import Numbering
 
 COMMENT_START = "{##"
 COMMENT_END = "##}"
@@ -59,6 +61,10 @@ class Document:
     """Word and item counts, as journals define them."""
     abstract: str = ""
     """The rendered abstract (also part of ``front``)."""
+    figures: tuple[str, ...] = ()
+    """Figures the document places, by name (drawn at build time)."""
+    numbering: Numbering = field(default_factory=Numbering)
+    """Figure and table numbers, with their mentions and placements."""
 
     @property
     def markdown(self) -> str:
@@ -232,6 +238,25 @@ def render_document(
     first. A review copy (``review``) leaves out everything that names the authors.
     """
     env = environment(project_templates, cache)
+    numbering = Numbering()
+    placed_figures: list[str] = []
+
+    def figure(name: str, caption: str) -> str:
+        if name not in FIGURES:
+            raise ValueError(f"unknown figure {name!r}; casekit draws: {', '.join(FIGURES)}")
+        item = numbering.place("fig", name)
+        placed_figures.append(name)
+        return f"![Figure {item.number}. {caption}](figures/{name}){{#fig-{name}}}"
+
+    def table_caption(name: str, caption: str) -> str:
+        return f": Table {numbering.place('tbl', name).number}. {caption}"
+
+    env.globals.update(
+        fig=lambda name: numbering.mention("fig", name),
+        tbl=lambda name: numbering.mention("tbl", name),
+        figure=figure,
+        table_caption=table_caption,
+    )
     context: dict[str, Any] = {"meta": meta, "case": case, "journal": journal, "review": review}
     abstract = render_string(env, meta.abstract, abstract_where, **context).strip()
     context["abstract"] = abstract
@@ -268,7 +293,16 @@ def render_document(
     # No `author` key: pandoc would print a second byline under the title in DOCX and
     # HTML (and put the names in the document properties of a blinded copy); the
     # byline with affiliations comes from front.md.j2 instead.
-    return Document(front, sections, back, metadata, context["counts"], abstract)
+    return Document(
+        front,
+        sections,
+        back,
+        metadata,
+        context["counts"],
+        abstract,
+        tuple(dict.fromkeys(placed_figures)),
+        numbering,
+    )
 
 
 def _ordered(sections: tuple[str, ...], preferred: tuple[str, ...]) -> list[str]:
