@@ -123,6 +123,11 @@ def run_checks(project: Project, journal: str | None = None) -> Report:
         )
     if meta is not None:
         problems += _privacy(project, meta, document)
+    if document is not None:
+        where = Location(project.templates / "sections")
+        problems += [
+            Problem(code, where, message) for code, message in document.numbering.problems()
+        ]
     if profile is not None and meta is not None and document is not None:
         problems += journal_limits(profile, meta, document)
     unknown = store is None or any(k not in store.entries for k in cited)
