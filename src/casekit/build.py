@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import __version__, outputs
+from .abbreviations import load_abbreviations
 from .bibstore import Store, load_store
 from .casedata import Case, load_case
 from .citations import Citation, cited_keys, find_citations
@@ -120,8 +121,16 @@ def prepare(
         style = resolve_style(meta.style, project.root, meta_loaded.where("style"))
     abstract_where = meta_loaded.where("abstract")
     journal = profile.journal if profile else None
+    abbreviations = load_abbreviations(project.abbreviations)
     document = render_document(
-        project.templates, meta, case_loaded.value, abstract_where, project.cache, journal, review
+        project.templates,
+        meta,
+        case_loaded.value,
+        abstract_where,
+        project.cache,
+        journal,
+        review,
+        abbreviations.value if abbreviations else None,
     )
     parts = (
         Part(project.manuscript_yaml, document.front),

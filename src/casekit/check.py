@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
+from .abbreviations import check_scope, load_abbreviations, token, typed_definitions, unused
 from .bibcheck import check_store
 from .bibstore import Store, scan_store
 from .build import Part, input_hashes, inputs_digest, locate_key, output_dir, privacy_gate
@@ -123,6 +124,8 @@ def run_checks(project: Project, journal: str | None = None) -> Report:
         )
     if meta is not None:
         problems += _privacy(project, meta, document)
+    if meta is not None:
+        problems += _abbreviation_problems(project, meta, document)
     if document is not None:
         where = Location(project.templates / "sections")
         problems += [
@@ -200,6 +203,7 @@ def _render(
     if meta is None or case is None:
         return None
     try:
+        abbreviations = load_abbreviations(project.abbreviations)
         return render_document(
             project.templates,
             meta.value,
@@ -207,6 +211,7 @@ def _render(
             meta.where("abstract"),
             project.cache,
             profile.journal if profile else None,
+            abbreviations=abbreviations.value if abbreviations else None,
         )
     except CasekitError as exc:
         problems.append(Problem.from_error("project-unreadable", exc))
@@ -294,6 +299,57 @@ def _rule_sources(project: Project, meta: Loaded[Manuscript], parts: list[Part])
                 Source(part.source.name.removesuffix(".md.j2"), part.source, 1, part.markdown)
             )
     return sources
+
+
+def _abbreviation_problems(
+    project: Project, meta: Loaded[Manuscript], document: Document | None
+) -> Iterator[Problem]:
+    try:
+        loaded = load_abbreviations(project.abbreviations)
+    except CasekitError as exc:
+        yield Problem.from_error("project-unreadable", exc)
+        return
+    if loaded is None:
+        return
+    definitions = loaded.value
+    sources = [
+        (path, 1, path.read_text(encoding="utf-8", errors="replace"))
+        for path in sorted(project.templates.rglob("*.j2"))
+    ]
+    sources.append(
+        (project.manuscript_yaml, (meta.where("abstract").line or 0) + 1, meta.value.abstract)
+    )
+    yield from typed_definitions(definitions, sources)
+    if document is None:
+        return
+    body = "\n".join(s.markdown for s in document.sections)
+    starts = [0]
+    for section in document.sections:
+        starts.append(starts[-1] + len(section.markdown) + 1)
+
+    def in_body(short: str, offset: int) -> Location:
+        index = max(i for i, start in enumerate(starts[:-1]) if start <= offset)
+        template = document.sections[index].template
+        return _line_of(template, short)
+
+    def in_abstract(short: str, offset: int) -> Location:
+        return meta.where("abstract")
+
+    yield from check_scope("abstract", document.abstract, definitions, in_abstract)
+    yield from check_scope("main text", body, definitions, in_body)
+    yield from unused(loaded, [document.abstract, body])
+
+
+def _line_of(path: Path, short: str) -> Location:
+    """The first line of a template that mentions ``short`` (the text may come from data)."""
+    pattern = token(short)
+    try:
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if pattern.search(line):
+                return Location(path, number, None, short)
+    except OSError:
+        pass
+    return Location(path, None, None, short)
 
 
 def _privacy(

@@ -99,6 +99,8 @@ class Journal:
     """Title page contents."""
     blinded: bool = False
     """Whether every build for this journal is a blinded review copy."""
+    abbreviation_list: bool = False
+    """Whether the manuscript ends with a list of the abbreviations it uses."""
     notes: tuple[str, ...] = ()
     """Other rules from the author instructions, shown by ``casekit journals``."""
 

@@ -20,6 +20,7 @@ import jinja2
 import yaml
 from jinja2.sandbox import SandboxedEnvironment
 
+from .abbreviations import Scope
 from .casedata import Age, Case, DayRef, Quantity, timeline_rows
 from .citations import find_citations
 from .counts import Counts, figures_and_tables, words
@@ -65,6 +66,8 @@ class Document:
     """Figures the document places, by name (drawn at build time)."""
     numbering: Numbering = field(default_factory=Numbering)
     """Figure and table numbers, with their mentions and placements."""
+    abbreviation_scopes: dict[str, Scope] = field(default_factory=dict)
+    """First-use tracking of abbreviations: the abstract, and the main text."""
 
     @property
     def markdown(self) -> str:
@@ -230,6 +233,7 @@ def render_document(
     cache: Path | None = None,
     journal: Journal | None = None,
     review: bool = False,
+    abbreviations: dict[str, str] | None = None,
 ) -> Document:
     """Render front matter, the body sections, and back matter.
 
@@ -258,7 +262,10 @@ def render_document(
         table_caption=table_caption,
     )
     context: dict[str, Any] = {"meta": meta, "case": case, "journal": journal, "review": review}
+    scopes = {name: Scope(dict(abbreviations or {})) for name in ("abstract", "main text")}
+    env.globals["abbr"] = scopes["abstract"]
     abstract = render_string(env, meta.abstract, abstract_where, **context).strip()
+    env.globals["abbr"] = scopes["main text"]
     context["abstract"] = abstract
     sections = tuple(
         Section(
@@ -283,6 +290,10 @@ def render_document(
         for heading, text in meta.statements.items()
         if not (review and heading in meta.review_omits)
     }
+    used = dict.fromkeys([*scopes["abstract"].used, *scopes["main text"].used])
+    context["abbreviations"] = sorted(
+        ((short, (abbreviations or {})[short]) for short in used), key=lambda p: p[0].lower()
+    )
     front = render_file(env, "front.md.j2", project_templates, **context)
     back = render_file(env, "back.md.j2", project_templates, **context)
     metadata: dict[str, Any] = {"title": meta.title, "lang": meta.lang}
@@ -302,6 +313,7 @@ def render_document(
         abstract,
         tuple(dict.fromkeys(placed_figures)),
         numbering,
+        scopes,
     )
 
 

@@ -99,6 +99,17 @@ def load(path: Path, cls: type[T]) -> Loaded[T]:
     return Loaded(value, path, lines)
 
 
+def load_mapping(path: Path) -> Loaded[dict[str, str]]:
+    """Read a flat ``key: text`` mapping, e.g. abbreviations.yaml."""
+    text = read_text(path)
+    node = compose(text, path)
+    lines: dict[str, int] = {}
+    if node is None:
+        return Loaded({}, path, lines)
+    value = _Converter(path, lines).convert(node, dict[str, str], "")
+    return Loaded(value, path, lines)
+
+
 def _describe(node: yaml.Node) -> str:
     return _TAGS.get(node.tag, node.tag)
 
