@@ -90,4 +90,4 @@ def test_unknown_abbreviation_in_a_template_fails_the_build(example: Path) -> No
     intro.write_text(intro.read_text("utf-8").replace("abbr('HSCT')", "abbr('HSTC')", 1), "utf-8")
     with pytest.raises(TemplateError, match="unknown abbreviation 'HSTC'") as info:
         build(BuildConfig(Project(example), ("md",)))
-    assert info.value.location.line == 3
+    assert info.value.location.line == 4

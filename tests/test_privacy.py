@@ -74,13 +74,13 @@ def _edit(project: Path, file: str, old: str, new: str) -> None:
             "manuscript/case.yaml",
             "apheresis: diagnosis+98",
             "apheresis: diagnosis+98  # 2021-03-04",
-            48,
+            49,
         ),
         (
             "templates/sections/case.md.j2",
             "without complications.",
             "without complications at Springfield General Hospital.",
-            17,
+            20,
         ),
         (
             "manuscript/manuscript.yaml",

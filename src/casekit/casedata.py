@@ -89,6 +89,8 @@ class Diagnosis:
     """Risk stratification."""
     presentation: str
     """Main symptoms and findings at presentation."""
+    challenges: str | None = None
+    """Diagnostic challenges, if any (CARE item 8b)."""
 
 
 @dataclass(frozen=True)

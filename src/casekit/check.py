@@ -20,6 +20,7 @@ from .abbreviations import check_scope, load_abbreviations, token, typed_definit
 from .bibcheck import check_store
 from .bibstore import Store, scan_store
 from .build import Part, input_hashes, inputs_digest, locate_key, output_dir, privacy_gate
+from .care import checklist, is_case_report
 from .casedata import Case, load_case
 from .citations import Citation, expected_groups, find_citations
 from .errors import CasekitError, Location
@@ -126,6 +127,18 @@ def run_checks(project: Project, journal: str | None = None) -> Report:
         problems += _privacy(project, meta, document)
     if meta is not None:
         problems += _abbreviation_problems(project, meta, document)
+    if meta is not None and document is not None and is_case_report(meta.value):
+        for item in checklist(meta.value, document, project.templates):
+            if not item.where:
+                problems.append(
+                    Problem(
+                        "care-item-missing",
+                        meta.where("sections"),
+                        f"CARE item {item.item} ({item.topic}: {item.text}) is not addressed",
+                        "cover it in a section and declare it there with {## care: "
+                        f"{item.item} ##}}, or add the statement it asks for",
+                    )
+                )
     if document is not None:
         where = Location(project.templates / "sections")
         problems += [

@@ -15,6 +15,7 @@ import click
 
 from . import __version__
 from .build import build
+from .care_report import write_care_checklist
 from .check import OUTPUT_FORMATS, Report, run_checks
 from .errors import CasekitError
 from .formats import FORMATS
@@ -200,6 +201,22 @@ def check_command(
             click.echo(line)
     failed = report.count("error") or (strict and report.count("warning"))
     ctx.exit(EXIT_ERROR if failed else 0)
+
+
+@main.command("care")
+@project_option
+@journal_option
+@click.pass_context
+def care_command(ctx: click.Context, project_dir: Path, journal: str | None) -> None:
+    """Write build/care-checklist.md and .docx: where each CARE item is addressed.
+
+    Builds the PDF first, so that every section's page number is current.
+    """
+    root = project_dir.resolve()
+    ctx.meta["casekit.root"] = root
+    written = write_care_checklist(Project(root), journal)
+    for path in written:
+        click.echo(f"wrote {_shown(path, root)}")
 
 
 @main.command("styles")
