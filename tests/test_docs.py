@@ -58,3 +58,14 @@ def test_ci_runs_the_citation_checks_on_the_example() -> None:
     workflow = (REPO / ".github" / "workflows" / "manuscript.yml").read_text(encoding="utf-8")
     assert "make check" in workflow
     assert "upload-artifact" in workflow
+
+
+def test_case_data_schema_document_is_current() -> None:
+    """Regenerate with: .venv/bin/python scripts/write_case_schema.py"""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("schema", REPO / "scripts/write_case_schema.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert (REPO / "docs" / "case-data.md").read_text(encoding="utf-8") == module.render()

@@ -74,7 +74,7 @@ def _edit(project: Path, file: str, old: str, new: str) -> None:
             "manuscript/case.yaml",
             "apheresis: diagnosis+98",
             "apheresis: diagnosis+98  # 2021-03-04",
-            49,
+            60,
         ),
         (
             "templates/sections/case.md.j2",

@@ -13,11 +13,12 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 from .errors import InputError
 from .yamlfile import Loaded, load
 
+T = TypeVar("T")
 _DAYREF = re.compile(r"^\s*([a-z][a-z0-9_]*)\s*(?:([+\-−])\s*(\d+))?\s*$")
 
 
@@ -73,6 +74,8 @@ class Patient:
     """Sex as reported."""
     weight: Quantity | None = None
     """Body weight at diagnosis."""
+    history: str | None = None
+    """Medical, family and psychosocial history, including relevant genetics."""
 
 
 @dataclass(frozen=True)
@@ -156,8 +159,6 @@ class CarT:
     """Viability of the final product."""
     dose: Quantity
     """Dose infused."""
-    lymphodepletion: str
-    """Lymphodepleting chemotherapy."""
 
     @property
     def out_of_specification(self) -> bool:
@@ -179,6 +180,26 @@ class Transplant:
     """Graft-versus-host disease prophylaxis."""
     engraftment: DayRef
     """Neutrophil engraftment."""
+
+
+@dataclass(frozen=True)
+class Intervention:
+    """A drug or procedure, placed in time by day offsets."""
+
+    name: str
+    """What was given or done, e.g. ``lymphodepletion``."""
+    start: DayRef
+    """First day."""
+    drug: str | None = None
+    """Drug, if any."""
+    dose: Quantity | None = None
+    """Dose per administration, with its unit (e.g. ``mg/m²``)."""
+    days: int | None = None
+    """Number of days it was given on."""
+    route: str | None = None
+    """Route, e.g. ``intravenous``."""
+    reason: str | None = None
+    """Why it was given or changed (CARE item 9c)."""
 
 
 @dataclass(frozen=True)
@@ -243,6 +264,10 @@ class Case:
     """The CAR-T product."""
     transplant: Transplant
     """The transplant."""
+    clinical_findings: tuple[str, ...] = ()
+    """Relevant examination and other findings at presentation."""
+    interventions: tuple[Intervention, ...] = ()
+    """Drugs and procedures with doses, in time order."""
     adverse_events: tuple[AdverseEvent, ...] = ()
     """Adverse events."""
     follow_up: FollowUp | None = None
@@ -310,7 +335,35 @@ def load_case(path: Path) -> Loaded[Case]:
                 )
             seen.add(target)
             current = case.anchors[target]
-    for field_path, ref in _day_refs(case, ""):
+    for field_path, quantity in _walk(case, "", Quantity):
+        if not quantity.unit.strip():
+            raise InputError(
+                f"{quantity.value:g} has no unit",
+                loaded.where(f"{field_path}.unit"),
+                hint="give every dose and measurement its unit, e.g. mg/m² or %",
+            )
+        if quantity.unit.strip() == "%" and not 0 <= quantity.value <= 100:
+            raise InputError(
+                f"{quantity.value:g}% is not a percentage between 0 and 100",
+                loaded.where(f"{field_path}.value"),
+                hint="check the value and its unit",
+            )
+    if case.mrd.unit.strip() == "%":
+        for i, point in enumerate(case.mrd.points):
+            if not 0 <= point.value <= 100:
+                raise InputError(
+                    f"{case.mrd.label} {point.value:g}% is not between 0 and 100",
+                    loaded.where(f"mrd.points.{i}.value"),
+                    hint="check the value against the series' unit",
+                )
+    for i, ae in enumerate(case.adverse_events):
+        if not 1 <= ae.grade <= 5:
+            raise InputError(
+                f"grade {ae.grade} is outside 1–5",
+                loaded.where(f"adverse_events.{i}.grade"),
+                hint="adverse-event grades run from 1 to 5",
+            )
+    for field_path, ref in _walk(case, "", DayRef):
         if ref.anchor not in case.anchors:
             raise InputError(
                 f"unknown anchor {ref.anchor!r}",
@@ -320,9 +373,9 @@ def load_case(path: Path) -> Loaded[Case]:
     return loaded
 
 
-def _day_refs(obj: object, path: str) -> Iterator[tuple[str, DayRef]]:
-    """Every DayRef inside ``obj``, with its dotted field path."""
-    if isinstance(obj, DayRef):
+def _walk(obj: object, path: str, kind: type[T]) -> Iterator[tuple[str, T]]:
+    """Every instance of ``kind`` inside ``obj``, with its dotted field path."""
+    if isinstance(obj, kind):
         yield path, obj
         return
     if isinstance(obj, dict):
@@ -334,7 +387,7 @@ def _day_refs(obj: object, path: str) -> Iterator[tuple[str, DayRef]]:
     else:
         return
     for name, value in items:
-        yield from _day_refs(value, f"{path}.{name}" if path else name)
+        yield from _walk(value, f"{path}.{name}" if path else name, kind)
 
 
 @dataclass(frozen=True)
