@@ -71,13 +71,21 @@ def copy_project(target: Path) -> Path:
 
 
 def median_time(run: Callable[[], None], repeat: int) -> float:
-    run()  # warm-up: file cache, store cache
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
+    return medians({"one": run}, repeat)["one"]
+
+
+def medians(runs: dict[str, Callable[[], None]], repeat: int) -> dict[str, float]:
+    """Median wall time of each command, run round-robin so that drift in the machine's
+    speed touches every command alike (a shared VM is noisy); one warm-up round first."""
+    for run in runs.values():
         run()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    times: dict[str, list[float]] = {name: [] for name in runs}
+    for _ in range(repeat):
+        for name, run in runs.items():
+            start = time.perf_counter()
+            run()
+            times[name].append(time.perf_counter() - start)
+    return {name: statistics.median(values) for name, values in times.items()}
 
 
 def sh(*command: str, cwd: Path | None = None) -> None:
@@ -149,6 +157,11 @@ def main() -> int:
         bare.mkdir()
         shutil.copy2(small / "build" / "manuscript.md", bare / "manuscript.md")
         shutil.copy2(small / "references.bib", bare / "references.bib")
+        # The same figures casekit drew (from its cache), under the names the Markdown uses.
+        (bare / "figures").mkdir()
+        for drawn in (small / "build" / ".cache" / "figures").glob("*-*.*"):
+            name = drawn.name.split("-")[0] + drawn.suffix
+            shutil.copy2(drawn, bare / "figures" / name)
         csl = resolve_style("nlm-citation-sequence-brackets", small).path
         template = small / "templates" / "pandoc" / "manuscript.typ"
         reference = small / "templates" / "reference.docx"
@@ -156,14 +169,14 @@ def main() -> int:
 
         def bare_pdf() -> None:
             sh(PANDOC, "manuscript.md", *cite, "-t", "typst", f"--template={template}",
-               "-o", "manuscript.typ", cwd=bare)  # fmt: skip
+               "--default-image-extension=svg", "-o", "manuscript.typ", cwd=bare)  # fmt: skip
             sh(sys.executable, "-c", "import typst; typst.compile('manuscript.typ', "
                "output='manuscript.pdf', timestamp=1700000000, ignore_system_fonts=True)",
                cwd=bare)  # fmt: skip
 
         def bare_docx() -> None:
             sh(PANDOC, "manuscript.md", *cite, f"--reference-doc={reference}",
-               "-o", "manuscript.docx", cwd=bare)  # fmt: skip
+               "--default-image-extension=png", "-o", "manuscript.docx", cwd=bare)  # fmt: skip
 
         def bare_both() -> None:
             bare_pdf()
@@ -173,21 +186,31 @@ def main() -> int:
             return lambda: sh(CASEKIT, "build", *formats, "-C", str(project))
 
         def cold_large() -> None:
-            shutil.rmtree(large / "build" / ".cache", ignore_errors=True)
+            for cached in (large / "build" / ".cache").glob("store-*.json"):
+                cached.unlink()
             casekit(large, "pdf")()
 
         n = args.repeat
-        rows = {
-            "bare-pdf": ("bare pandoc+typst, pdf", median_time(bare_pdf, n)),
-            "pdf": ("casekit build pdf", median_time(casekit(small, "pdf"), n)),
-            "bare-both": ("bare pandoc+typst, pdf+docx", median_time(bare_both, n)),
-            "both": ("casekit build pdf docx", median_time(casekit(small, "pdf", "docx"), n)),
-            "large": (
-                "casekit build pdf, 10,000-entry store",
-                median_time(casekit(large, "pdf"), n),
-            ),
-            "cold": ("  same, cold (no store cache)", median_time(cold_large, max(3, n // 2))),
+        timed = medians(
+            {
+                "bare-pdf": bare_pdf,
+                "pdf": casekit(small, "pdf"),
+                "bare-both": bare_both,
+                "both": casekit(small, "pdf", "docx"),
+                "large": casekit(large, "pdf"),
+            },
+            n,
+        )
+        timed["cold"] = median_time(cold_large, max(3, n // 2))
+        labels = {
+            "bare-pdf": "bare pandoc+typst, pdf",
+            "pdf": "casekit build pdf",
+            "bare-both": "bare pandoc+typst, pdf+docx",
+            "both": "casekit build pdf docx",
+            "large": "casekit build pdf, 10,000-entry store",
+            "cold": "  same, cold (no store cache)",
         }
+        rows = {key: (labels[key], timed[key]) for key in labels}
     t = {key: seconds for key, (_, seconds) in rows.items()}
     print(f"casekit benchmark: median of {args.repeat} runs, example manuscript (22 references)\n")
     for label, seconds in rows.values():

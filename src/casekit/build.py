@@ -166,6 +166,7 @@ def privacy_gate(
         (project.manuscript_yaml, fields),
         rendered,
         value.privacy_waivers,
+        project.cache,
     )
 
 

@@ -15,14 +15,11 @@ import click
 
 from . import __version__
 from .build import build
-from .care_report import write_care_checklist
-from .check import OUTPUT_FORMATS, Report, run_checks
 from .errors import CasekitError
 from .formats import FORMATS
 from .journals import available, describe_limits, load_profile
 from .problems import Problem
 from .project import BuildConfig, Project
-from .report import text_lines
 from .scaffold import new_project
 from .styles import catalogue_names, dependent_parent
 
@@ -172,6 +169,10 @@ def check_command(
     those in build/NAME/. Exit status: 0 clean (warnings allowed), 1 errors found (or
     warnings, with --strict), 2 could not run.
     """
+    # Imported here: checking needs modules a build does not, and start-up time counts.
+    from .check import OUTPUT_FORMATS, Report, run_checks
+    from .report import text_lines
+
     root = project_dir.resolve()
     ctx.meta["casekit.root"] = root
     ctx.meta["casekit.error_exit"] = EXIT_CANNOT_RUN
@@ -212,6 +213,8 @@ def care_command(ctx: click.Context, project_dir: Path, journal: str | None) -> 
 
     Builds the PDF first, so that every section's page number is current.
     """
+    from .care_report import write_care_checklist
+
     root = project_dir.resolve()
     ctx.meta["casekit.root"] = root
     written = write_care_checklist(Project(root), journal)

@@ -12,12 +12,14 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from .errors import InputError, Location, StyleError
-from .readback import Look
 from .styles import resolve_style
 from .yamlfile import Loaded, load
+
+if TYPE_CHECKING:
+    from .readback import Look
 
 Format = Literal["pdf", "docx", "html", "txt", "md", "jats", "tex"]
 
@@ -141,6 +143,8 @@ def load_profile(templates: Path, name: str, base: Path) -> Profile:
         )
     loaded = load(path, Journal)
     journal = loaded.value
+    from .readback import Look  # only to read the style's citation look
+
     style = resolve_style(journal.style, base, loaded.where("style"))
     look = Look.from_csl(style.path.read_text(encoding="utf-8"))
     actual = _look_name(look)

@@ -14,10 +14,14 @@ issue tracker without repeating the identifier.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import ipaddress
+import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 _MONTH = (
@@ -30,24 +34,22 @@ _PLACE_WORD = (
     r"Children'?s Hospital|University Hospital|Medical School|County|Township)"
 )
 
-PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+RULES: tuple[tuple[str, str | tuple[str, int]], ...] = (
     # (C) dates: every element but the year
-    ("date", re.compile(rf"\b{_YEAR}[-/.](?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12]\d|3[01])\b")),
-    ("date", re.compile(r"\b(?:0?[1-9]|[12]\d|3[01])[/.](?:0?[1-9]|1[0-2])[/.](?:\d{4}|\d{2})\b")),
-    ("date", re.compile(rf"\b{_MONTH}\.?\s+(?:[0-3]?\d(?:st|nd|rd|th)?,?\s*)?{_YEAR}\b")),
-    ("date", re.compile(rf"\b{_MONTH}\.?\s+[0-3]?\d(?:st|nd|rd|th)\b")),
-    ("date", re.compile(rf"\b{_MONTH}\s+[0-3]?\d\b(?=\s*(?:,|$|\.|;))")),
-    ("date", re.compile(rf"\b[0-3]?\d(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\b\.?(?:\s+{_YEAR})?")),
+    ("date", (rf"\b{_YEAR}[-/.](?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12]\d|3[01])\b")),
+    ("date", (r"\b(?:0?[1-9]|[12]\d|3[01])[/.](?:0?[1-9]|1[0-2])[/.](?:\d{4}|\d{2})\b")),
+    ("date", (rf"\b{_MONTH}\.?\s+(?:[0-3]?\d(?:st|nd|rd|th)?,?\s*)?{_YEAR}\b")),
+    ("date", (rf"\b{_MONTH}\.?\s+[0-3]?\d(?:st|nd|rd|th)\b")),
+    ("date", (rf"\b{_MONTH}\s+[0-3]?\d\b(?=\s*(?:,|$|\.|;))")),
+    ("date", (rf"\b[0-3]?\d(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\b\.?(?:\s+{_YEAR})?")),
     (
         "date",
-        re.compile(
-            r"\b(?:born|admitted|discharged|died|DOB|date of birth)\b[^.\n]{0,20}\d", re.IGNORECASE
-        ),
+        (r"\b(?:born|admitted|discharged|died|DOB|date of birth)\b[^.\n]{0,20}\d", re.IGNORECASE),
     ),
     # (C) ages over 89
     (
         "age over 89",
-        re.compile(
+        (
             r"\b(?:9\d|1[0-4]\d)(?:[- ]|\s*-\s*)(?:years?|yrs?|y)(?:[- ]old)?\b|"
             r"\baged?\s+(?:9\d|1[0-4]\d)\b",
             re.IGNORECASE,
@@ -56,7 +58,7 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     # (D, E) telephone and fax numbers
     (
         "phone or fax number",
-        re.compile(
+        (
             r"(?:\+\d{1,3}[\s.-]?)?\(?\b\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}\b|"
             r"\+\d{1,3}(?:[\s.-]\d{2,4}){2,4}\b|"
             r"\b(?:tel|phone|fax|mobile|cell)\b\.?:?\s*[+\d][\d\s().-]{6,}\d",
@@ -64,17 +66,17 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     # (F) email addresses
-    ("email address", re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")),
+    ("email address", (r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")),
     # (N) URLs
-    ("URL", re.compile(r"\bhttps?://\S+|\bwww\.[\w-]+\.\S+", re.IGNORECASE)),
+    ("URL", (r"\bhttps?://\S+|\bwww\.[\w-]+\.\S+", re.IGNORECASE)),
     # (O) IP addresses (checked as real addresses below)
-    ("IP address", re.compile(r"\b(?:\d{1,3}\.){3}\d{1,3}\b")),
+    ("IP address", (r"\b(?:\d{1,3}\.){3}\d{1,3}\b")),
     # (G) social security numbers
-    ("social security number", re.compile(r"\b\d{3}-\d{2}-\d{4}\b")),
+    ("social security number", (r"\b\d{3}-\d{2}-\d{4}\b")),
     # (H-M, R) record, plan, account, licence, certificate, vehicle, device numbers
     (
         "record or account number",
-        re.compile(
+        (
             r"\b(?:MRN|medical record(?: number| no\.?)?|record (?:number|no\.?)|"
             r"chart (?:number|no\.?)|account(?: number| no\.?)?|acct\.?|"
             r"health plan(?: number| ID)?|member ID|policy(?: number| no\.?)?|"
@@ -85,11 +87,11 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
             re.IGNORECASE,
         ),
     ),
-    ("record or account number", re.compile(r"(?<![\d.,×^⁰-⁹/])\b\d{7,}\b(?![.,]\d)")),
+    ("record or account number", (r"(?<![\d.,×^⁰-⁹/])\b\d{7,}\b(?![.,]\d)")),
     # (B) ZIP codes, where an address gives them away
     (
         "ZIP code",
-        re.compile(
+        (
             r"\b(?:ZIP|postal code|post code)\b:?\s*\d{5}(?:-\d{4})?|"
             r"\b[A-Z]{2}\s+\d{5}(?:-\d{4})?\b",
             re.IGNORECASE,
@@ -98,7 +100,7 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     # (A) names
     (
         "name",
-        re.compile(
+        (
             r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Master|Baby(?: (?:boy|girl))?)\.?\s+[A-Z][a-z]+\b|"
             r"\b(?:named|called|nicknamed)\s+[A-Z][a-z]+\b|"
             r"\b(?:patient|mother|father|sibling|brother|sister|daughter|son|donor)\s+[A-Z][a-z]+"
@@ -108,7 +110,7 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     # (B) places and institutions
     (
         "place",
-        re.compile(
+        (
             rf"\b(?:[A-Z][\w'.-]*\s+){{1,4}}{_PLACE_WORD}\b|"
             rf"\b{_PLACE_WORD}\s+of\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*|"
             r"\b(?:St\.|Saint|Mount|Mt\.)\s+[A-Z][a-z]+(?:'s)?\b|"
@@ -120,14 +122,25 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     # (Q) full-face photographs
     (
         "photograph",
-        re.compile(
+        (
             r"!\[[^\]]*\]\([^)]*(?:face|photo|portrait|selfie)[^)]*\)|"
             r"!\[[^\]]*(?:face|photograph|portrait)[^\]]*\]",
             re.IGNORECASE,
         ),
     ),
 )
-"""(category, pattern) pairs; the comments give the Safe Harbor letters."""
+"""(category, regular expression[, flags]); the comments give the Safe Harbor letters.
+Compiled on first use: a build whose sources are unchanged reuses the cached result."""
+
+
+@cache
+def patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    compiled = []
+    for category, rule in RULES:
+        regex, flags = (rule, 0) if isinstance(rule, str) else rule
+        compiled.append((category, re.compile(regex, flags)))
+    return tuple(compiled)
+
 
 # Rendered or typed text the patterns may see that is never an identifier.
 _JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{##.*?##\}", re.DOTALL)
@@ -180,7 +193,7 @@ def scan_text(text: str, path: Path, first_line: int = 1) -> Iterator[Finding]:
     """Findings in ``text``, which starts at ``first_line`` of ``path``."""
     cleaned = _CITATION.sub(lambda m: " " * len(m.group(0)), _JINJA.sub(_blank, text))
     seen: set[tuple[int, int]] = set()
-    for category, pattern in PATTERNS:
+    for category, pattern in patterns():
         for match in pattern.finditer(cleaned):
             found = match.group(0).strip()
             if category == "IP address" and not _is_ip(found):
@@ -236,26 +249,28 @@ def scan_project(
     manuscript: tuple[Path, list[tuple[int, str]]],
     rendered: Iterable[tuple[Path, str]],
     waivers: Iterable[Waiver],
+    cache: Path | None = None,
 ) -> GateResult:
     """Scan case data, templates, the manuscript's own text and the rendered body.
 
     ``manuscript`` is manuscript.yaml with the (line, text) of the fields that can
     hold patient data: title, abstract, keywords and statements, but not the authors
     or affiliations. ``rendered`` holds (source file, text) for the rendered body.
+    With ``cache``, the findings for exactly these texts are reused: the scan is a
+    pure function of them.
     """
-    found: list[Finding] = []
+    sources: list[tuple[Path, int, str, bool]] = []  # (file, first line, text, rendered?)
     if case_yaml.is_file():
-        found += scan_text(case_yaml.read_text(encoding="utf-8", errors="replace"), case_yaml)
+        sources.append(
+            (case_yaml, 1, case_yaml.read_text(encoding="utf-8", errors="replace"), False)
+        )
     if templates.is_dir():
         for path in sorted(templates.rglob("*.j2")):
-            found += scan_text(path.read_text(encoding="utf-8", errors="replace"), path)
+            sources.append((path, 1, path.read_text(encoding="utf-8", errors="replace"), False))
     path, fields = manuscript
-    for line, text in fields:
-        found += scan_text(text, path, line)
-    known = {(f.category, f.text) for f in found}
-    for source, text in rendered:
-        # What a template printed from the case data was found at its source already.
-        found += [f for f in scan_text(text, source) if (f.category, f.text) not in known]
+    sources += [(path, line, text, False) for line, text in fields]
+    sources += [(source, 1, text, True) for source, text in rendered]
+    found = _cached_scan(sources, cache)
     waiver_list = list(waivers)
     open_findings: list[Finding] = []
     covered: list[tuple[Finding, Waiver]] = []
@@ -266,3 +281,35 @@ def scan_project(
         else:
             covered.append((finding, waiver))
     return GateResult(tuple(open_findings), tuple(covered))
+
+
+GATE_VERSION = 1
+"""Bump when the patterns change, so no cached result outlives them."""
+
+
+def _cached_scan(sources: list[tuple[Path, int, str, bool]], cache: Path | None) -> list[Finding]:
+    digest = hashlib.sha256(repr((GATE_VERSION, RULES, sources)).encode("utf-8")).hexdigest()
+    record = cache / f"privacy-{digest}.json" if cache else None
+    if record is not None:
+        try:
+            rows = json.loads(record.read_text(encoding="utf-8"))
+            return [Finding(c, t, Path(p), line, col) for c, t, p, line, col in rows]
+        except (OSError, ValueError, TypeError):
+            pass  # absent or corrupt: scan again
+    found: list[Finding] = []
+    for source, first_line, text, rendered in sources:
+        if not rendered:
+            found += scan_text(text, source, first_line)
+    known = {(f.category, f.text) for f in found}
+    for source, _, text, rendered in sources:
+        if rendered:
+            # What a template printed from the case data was found at its source already.
+            found += [f for f in scan_text(text, source) if (f.category, f.text) not in known]
+    if record is not None:
+        rows = [[f.category, f.text, str(f.path), f.line, f.column] for f in found]
+        with contextlib.suppress(OSError):
+            record.parent.mkdir(parents=True, exist_ok=True)
+            for old in record.parent.glob("privacy-*.json"):
+                old.unlink(missing_ok=True)
+            record.write_text(json.dumps(rows), encoding="utf-8")
+    return found
