@@ -14,7 +14,7 @@ PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 SOURCES := $(shell find src/casekit -name '*.py' -o -name '*.lua' -o -name '*.mk')
 INPUTS := $(wildcard manuscript/*.yaml) references.bib $(shell find templates -type f) $(SOURCES)
 
-.PHONY: pdf docx html txt md all journal check test lint bench clean distclean
+.PHONY: pdf docx html txt md all journal check test lint fuzz bench clean distclean
 pdf: build/manuscript.pdf
 docx: build/manuscript.docx
 html: build/manuscript.html
@@ -60,6 +60,10 @@ lint: | $(DEV)
 	$(BIN)/ruff check src tests scripts
 	$(BIN)/ruff format --check src tests scripts
 	$(BIN)/mypy
+
+# A longer fuzz of the YAML, BibTeX and template loaders; prints how many cases ran.
+fuzz: | $(DEV)
+	CASEKIT_FUZZ_EXAMPLES=5000 $(BIN)/python -m pytest -q -s tests/test_fuzz.py
 
 bench: | $(DEV)
 	$(BIN)/python -m compileall -q src/casekit

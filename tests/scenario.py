@@ -38,6 +38,9 @@ def apply_edit(project: Path, edit: dict[str, Any]) -> None:
     elif "append-bytes" in edit:
         with target.open("ab") as handle:
             handle.write(edit["append-bytes"].encode("latin-1"))
+    elif "fill-megabytes" in edit:
+        line = "# padding\n"
+        target.write_text(line * (edit["fill-megabytes"] * 1024 * 1024 // len(line)), "utf-8")
     elif "append" in edit:
         with target.open("a", encoding="utf-8") as handle:
             handle.write(edit["append"])

@@ -26,7 +26,7 @@ from .citations import Citation, cited_keys, find_citations
 from .counts import Counts
 from .data import data_file
 from .docxref import DocxLook, make_reference_docx
-from .errors import CitationError, InputError, Location, PrivacyError
+from .errors import CitationError, InputError, Location, OutputError, PrivacyError
 from .figures import make_figure
 from .formats import FORMATS, Job
 from .journals import Journal, Layout, Profile, load_profile
@@ -228,6 +228,8 @@ def build(config: BuildConfig) -> BuildResult:
         dict.fromkeys(config.formats or (profile.journal.formats if profile else ("pdf",)))
     )
     epoch = source_date_epoch(project.root)
+    for directory in {project.build, out}:
+        outputs.sweep(directory)
     staged: dict[Path, Path] = {}
     try:
         with outputs.workdir(project.build) as work:
@@ -251,6 +253,16 @@ def build(config: BuildConfig) -> BuildResult:
             for filename, data in files.items():
                 staged[out / filename] = outputs.stage(out, filename, data)
             outputs.commit(staged)
+    except OSError as exc:
+        # A full disk or an unwritable directory anywhere in the build (figures, work
+        # files, outputs) is a located output error, never a traceback.
+        outputs.discard(staged.values())
+        where = Location(Path(exc.filename)) if exc.filename else Location(out)
+        raise OutputError(
+            f"cannot write: {exc.strerror or exc}",
+            where,
+            hint="check free disk space and permissions",
+        ) from None
     except BaseException:
         outputs.discard(staged.values())
         raise

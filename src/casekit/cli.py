@@ -38,6 +38,13 @@ class CasekitGroup(click.Group):
             base = ctx.meta.get("casekit.root")
             click.echo(f"casekit: {exc.one_line(base)}", err=True)
             ctx.exit(ctx.meta.get("casekit.error_exit", EXIT_ERROR))
+        except OSError as exc:
+            # The library reports located errors; an OSError escaping it is still an
+            # author's problem (disk, permissions), never a traceback.
+            click.echo(
+                f"casekit: error: {exc.strerror or exc} ({exc.filename or 'no file'})", err=True
+            )
+            ctx.exit(EXIT_ERROR)
         except KeyboardInterrupt:
             click.echo("casekit: interrupted; previous outputs are unchanged", err=True)
             ctx.exit(EXIT_INTERRUPTED)
@@ -220,6 +227,28 @@ def care_command(ctx: click.Context, project_dir: Path, journal: str | None) -> 
     written = write_care_checklist(Project(root), journal)
     for path in written:
         click.echo(f"wrote {_shown(path, root)}")
+
+
+@main.command("verify")
+@project_option
+@click.pass_context
+def verify_command(ctx: click.Context, project_dir: Path) -> None:
+    """Check that every output in build/ matches its manifest: bytes, inputs and tools.
+
+    Exit status: 0 when every output is current, 1 when any is stale, modified or
+    missing, 2 when there is nothing to verify.
+    """
+    from .verify import verify
+
+    root = project_dir.resolve()
+    ctx.meta["casekit.root"] = root
+    ctx.meta["casekit.error_exit"] = EXIT_CANNOT_RUN
+    statuses = verify(Project(root))
+    colours = {"current": "green", "stale": "yellow", "modified": "red", "missing": "red"}
+    for status in statuses:
+        state = click.style(f"{status.state:<9}", fg=colours[status.state])
+        click.echo(f"{state} {_shown(status.path, root)}: {status.detail}")
+    ctx.exit(0 if all(s.state == "current" for s in statuses) else EXIT_ERROR)
 
 
 @main.command("styles")

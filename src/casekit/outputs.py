@@ -19,11 +19,43 @@ from .errors import Location, OutputError
 TMP_PREFIX = ".tmp-"
 
 
+def _prefix() -> str:
+    # The process id is part of the name, so a later build can tell the leftovers of
+    # a killed build (SIGKILL allows no clean-up) from a build still running.
+    return f"{TMP_PREFIX}{os.getpid()}-"
+
+
+def sweep(directory: Path) -> list[Path]:
+    """Remove temporary files and work directories left by builds that no longer run."""
+    removed: list[Path] = []
+    if not directory.is_dir():
+        return removed
+    for path in directory.glob(f"{TMP_PREFIX}*"):
+        pid = path.name[len(TMP_PREFIX) :].split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            if path.is_dir():
+                _rmtree(path)
+            else:
+                path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def stage(directory: Path, name: str, data: bytes) -> Path:
     """Write ``data`` to a hidden temporary file in ``directory``; return its path."""
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=f"{TMP_PREFIX}{name}.")
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=f"{_prefix()}{name}.")
     except OSError as exc:
         raise OutputError(
             f"cannot write in {directory}: {exc.strerror}",
@@ -85,7 +117,7 @@ def workdir(build: Path) -> Iterator[Path]:
     """A private scratch directory inside ``build/``, removed afterwards."""
     try:
         build.mkdir(parents=True, exist_ok=True)
-        path = Path(tempfile.mkdtemp(dir=build, prefix=f"{TMP_PREFIX}work-"))
+        path = Path(tempfile.mkdtemp(dir=build, prefix=f"{_prefix()}work-"))
     except OSError as exc:
         raise OutputError(
             f"cannot create the build directory {build}: {exc.strerror}",

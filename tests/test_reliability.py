@@ -1,0 +1,170 @@
+"""Interruptions, a full disk, hostile inputs and reproducibility across clones."""
+
+from __future__ import annotations
+
+import os
+import resource
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from casekit import pandoc
+from casekit.build import build
+from casekit.errors import CasekitError, OutputError
+from casekit.project import BuildConfig, Project
+
+from .conftest import copy_example
+
+
+def _state(build_dir: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(build_dir).as_posix(): p.read_bytes()
+        for p in build_dir.rglob("*")
+        if p.is_file()
+        and ".cache" not in p.parts
+        and not any(part.startswith(".tmp-") for part in p.parts)
+    }
+
+
+def _slow_pandoc(tmp_path: Path, seconds: float) -> Path:
+    wrapper = tmp_path / "slow-pandoc"
+    wrapper.write_text(f'#!/bin/sh\nsleep {seconds}\nexec "{pandoc.pandoc_path()}" "$@"\n')
+    wrapper.chmod(0o755)
+    return wrapper
+
+
+def _start(project: Path, env: dict[str, str]) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "casekit", "build", "pdf", "docx", "-C", str(project)],
+        env={**os.environ, **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL], ids=["SIGINT", "SIGKILL"])
+def test_interrupted_build_keeps_previous_outputs(
+    example: Path, tmp_path: Path, sig: signal.Signals
+) -> None:
+    build(BuildConfig(Project(example), ("pdf", "docx")))
+    before = _state(example / "build")
+    body = example / "templates" / "sections" / "discussion.md.j2"
+    body.write_text(body.read_text(encoding="utf-8") + "\nA new sentence.\n", encoding="utf-8")
+    env = {"CASEKIT_PANDOC": str(_slow_pandoc(tmp_path, 3)), "SOURCE_DATE_EPOCH": "1700000000"}
+    proc = _start(example, env)
+    time.sleep(1.5)  # inside the (slowed) pandoc run
+    proc.send_signal(sig)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode != 0
+    assert _state(example / "build") == before
+    if sig == signal.SIGINT:
+        assert "interrupted; previous outputs are unchanged" in stderr
+        assert "Traceback" not in stderr
+        assert not list((example / "build").glob(".tmp-*"))
+    # Whatever a killed build left behind is hidden, and the next build sweeps it away.
+    leftovers = list((example / "build").glob(".tmp-*"))
+    assert all(p.name.startswith(".tmp-") for p in leftovers)
+    build(BuildConfig(Project(example), ("pdf",)))
+    assert not list((example / "build").glob(".tmp-*"))
+
+
+def test_full_disk_is_a_located_error_and_loses_nothing(example: Path) -> None:
+    build(BuildConfig(Project(example), ("pdf", "docx")))
+    before = _state(example / "build")
+    body = example / "templates" / "sections" / "discussion.md.j2"
+    body.write_text(body.read_text(encoding="utf-8") + "\nA new sentence.\n", encoding="utf-8")
+
+    def small_disk() -> None:  # files may grow to 40 KB: the PDF cannot be written
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (40_000, 40_000))
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "casekit", "build", "pdf", "docx", "-C", str(example)],
+        env={**os.environ, "SOURCE_DATE_EPOCH": "1700000000"},
+        capture_output=True,
+        text=True,
+        preexec_fn=small_disk,
+        check=False,
+    )
+    assert proc.returncode == 1
+    assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
+    assert "File too large" in proc.stderr
+    assert _state(example / "build") == before
+    assert not list((example / "build").glob(".tmp-*"))
+
+
+@pytest.mark.parametrize(
+    ("insert", "fmt"),
+    [
+        ("![secret](/etc/passwd)", "docx"),
+        ("![secret](/etc/passwd)", "html"),
+        ("![secret](/etc/passwd)", "pdf"),
+        ("![remote](https://example.org/tracker.png)", "docx"),
+        ("![remote](https://example.org/tracker.png)", "pdf"),
+        ('`#read("/etc/passwd")`{=typst}', "pdf"),
+        ("`#image(\"../../../../etc/hostname\")`{=typst}", "pdf"),
+    ],
+    ids=["pandoc-docx-local-file", "pandoc-html-local-file", "typst-local-file",
+         "pandoc-remote-image", "typst-remote-image", "typst-read", "typst-path-escape"],
+)  # fmt: skip
+def test_templates_cannot_read_files_or_reach_the_network(
+    example: Path, insert: str, fmt: str
+) -> None:
+    body = example / "templates" / "sections" / "discussion.md.j2"
+    body.write_text(body.read_text(encoding="utf-8") + f"\n{insert}\n", encoding="utf-8")
+    if "https://" in insert:
+        # The privacy gate would refuse the URL first; waive it to test the sandbox itself.
+        meta = example / "manuscript" / "manuscript.yaml"
+        url = insert[insert.index("https://") : -1]
+        meta.write_text(
+            meta.read_text(encoding="utf-8")
+            + f"privacy_waivers:\n  - {{text: '{url})', category: URL, reason: sandbox test}}\n",
+            encoding="utf-8",
+        )
+    with pytest.raises(CasekitError) as info:
+        build(BuildConfig(Project(example), (fmt,)))
+    assert info.value.kind == "tool error"
+    assert not (example / "build" / f"manuscript.{fmt}").exists()
+
+
+def test_unwritable_build_directory_is_an_output_error(example: Path) -> None:
+    (example / "build").write_text("not a directory", encoding="utf-8")
+    with pytest.raises(OutputError, match="build directory"):
+        build(BuildConfig(Project(example), ("md",)))
+
+
+def _commit(project: Path) -> None:
+    env = {"GIT_AUTHOR_DATE": "2024-02-03T04:05:06Z", "GIT_COMMITTER_DATE": "2024-02-03T04:05:06Z",
+           "GIT_AUTHOR_NAME": "a", "GIT_AUTHOR_EMAIL": "a@example.org", "GIT_COMMITTER_NAME": "a",
+           "GIT_COMMITTER_EMAIL": "a@example.org", "PATH": "/usr/bin:/bin"}  # fmt: skip
+    for command in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "manuscript"]):
+        subprocess.run(["git", *command], cwd=project, env=env, check=True)
+
+
+def test_two_clones_built_apart_are_byte_identical(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    formats = ("pdf", "docx", "html", "jats")
+    results = []
+    for name in ("first/clone", "second/elsewhere/clone"):
+        project = copy_example(tmp_path / name)
+        _commit(project)
+        results.append(build(BuildConfig(Project(project), formats)))
+        time.sleep(1.1)  # a different wall-clock second for the second build
+    for fmt in formats:
+        assert results[0].outputs[fmt].read_bytes() == results[1].outputs[fmt].read_bytes(), fmt
+
+
+def test_bom_and_crlf_inputs_build_the_same_manuscript(example: Path, tmp_path: Path) -> None:
+    plain = build(BuildConfig(Project(example), ("md",))).outputs["md"].read_bytes()
+    for name in ("references.bib", "manuscript/case.yaml", "manuscript/manuscript.yaml"):
+        path = example / name
+        text = path.read_text(encoding="utf-8").replace("\n", "\r\n")
+        path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    assert build(BuildConfig(Project(example), ("md",))).outputs["md"].read_bytes() == plain
