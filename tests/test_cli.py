@@ -92,3 +92,61 @@ def test_styles_lists_matching_names_with_parents() -> None:
     assert "blood  (uses american-medical-association)" in lines
     assert "pediatric-blood-and-cancer" in lines
     assert all("blood" in line for line in lines)
+
+
+class _Terminal:
+    """A stand-in for a terminal stream."""
+
+    def __init__(self, tty: bool) -> None:
+        self.text = ""
+        self.tty = tty
+
+    def write(self, text: str) -> None:
+        self.text += text
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return self.tty
+
+
+def test_progress_shows_stages_only_for_slow_builds_on_a_terminal() -> None:
+    import time
+
+    from casekit.progress import Progress
+
+    slow = _Terminal(tty=True)
+    progress = Progress(slow, delay=0.05)  # type: ignore[arg-type]
+    progress("render")
+    time.sleep(0.2)
+    progress("typeset")
+    progress.close()
+    assert "casekit: render…" in slow.text and "casekit: typeset…" in slow.text
+    quick = _Terminal(tty=True)
+    progress = Progress(quick, delay=5)  # type: ignore[arg-type]
+    progress("render")
+    progress.close()
+    assert quick.text == ""
+    piped = _Terminal(tty=False)
+    progress = Progress(piped, delay=0.01)  # type: ignore[arg-type]
+    progress("render")
+    time.sleep(0.1)
+    progress.close()
+    assert piped.text == ""
+
+
+def test_quiet_build_prints_nothing(example: Path) -> None:
+    result = CliRunner().invoke(main, ["build", "md", "-q", "-C", str(example)])
+    assert result.exit_code == 0
+    assert result.stdout == "" and result.stderr == ""
+
+
+def test_one_job_or_two_give_the_same_bytes(example: Path) -> None:
+    from casekit.build import build
+    from casekit.project import BuildConfig, Project
+
+    one = build(BuildConfig(Project(example), ("pdf", "docx"), jobs=1))
+    first = {k: v.read_bytes() for k, v in one.outputs.items()}
+    two = build(BuildConfig(Project(example), ("pdf", "docx"), jobs=2))
+    assert {k: v.read_bytes() for k, v in two.outputs.items()} == first

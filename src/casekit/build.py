@@ -218,6 +218,8 @@ def build(config: BuildConfig) -> BuildResult:
     for name in config.formats:
         if name not in FORMATS:
             raise InputError(f"unknown format {name!r}", hint="formats: " + ", ".join(FORMATS))
+    stage = config.progress or (lambda name: None)
+    stage("render")
     profile = (
         load_profile(project.templates, config.journal, project.root) if config.journal else None
     )
@@ -233,8 +235,10 @@ def build(config: BuildConfig) -> BuildResult:
     staged: dict[Path, Path] = {}
     try:
         with outputs.workdir(project.build) as work:
+            stage("cite")
             job = make_job(project, prepared, work, epoch)
-            with ThreadPoolExecutor(max_workers=2) as pool:
+            stage("typeset")
+            with ThreadPoolExecutor(max_workers=max(1, config.jobs)) as pool:
                 made = dict(
                     zip(formats, pool.map(lambda f: FORMATS[f].produce(job), formats), strict=True)
                 )
@@ -246,6 +250,7 @@ def build(config: BuildConfig) -> BuildResult:
                 companions = FORMATS[name].companions
                 for extension, extra in (companions(job) if companions else {}).items():
                     files[f"manuscript.{extension}"] = extra
+            stage("write")
             manifest_path = out / project.manifest.name
             files[manifest_path.name] = _manifest(
                 project, prepared, epoch, config.command, files, manifest_path

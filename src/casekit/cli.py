@@ -19,6 +19,7 @@ from .errors import CasekitError
 from .formats import FORMATS
 from .journals import available, describe_limits, load_profile
 from .problems import Problem
+from .progress import Progress
 from .project import BuildConfig, Project
 from .scaffold import new_project
 from .styles import catalogue_names, dependent_parent
@@ -93,6 +94,11 @@ journal_option = click.option(
 @click.option(
     "--review", is_flag=True, help="Blinded copy: no author names, line numbers, double spacing."
 )
+@click.option(
+    "-j", "--jobs", type=click.IntRange(1, 8), default=2, show_default=True,
+    help="Formats made at once.",
+)  # fmt: skip
+@click.option("-q", "--quiet", is_flag=True, help="No progress and no list of written files.")
 @click.pass_context
 def build_command(
     ctx: click.Context,
@@ -101,6 +107,8 @@ def build_command(
     style: str | None,
     journal: str | None,
     review: bool,
+    jobs: int,
+    quiet: bool,
 ) -> None:
     """Build build/manuscript.<ext> for each FORMAT.
 
@@ -111,6 +119,7 @@ def build_command(
     """
     root = project_dir.resolve()
     ctx.meta["casekit.root"] = root
+    progress = Progress(sys.stderr) if not quiet else None
     config = BuildConfig(
         project=Project(root),
         formats=formats,
@@ -118,8 +127,16 @@ def build_command(
         command=("casekit", *sys.argv[1:]),
         journal=journal,
         review=review,
+        jobs=jobs,
+        progress=progress,
     )
-    result = build(config)
+    try:
+        result = build(config)
+    finally:
+        if progress is not None:
+            progress.close()
+    if quiet:
+        return
     for name, path in result.outputs.items():
         click.echo(f"wrote {_shown(path, root)} ({name}, {result.references} references)")
 

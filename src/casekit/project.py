@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 import subprocess
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import InputError, Location
@@ -96,6 +97,10 @@ class BuildConfig:
     """Journal profile name; outputs go to ``build/<journal>/``."""
     review: bool = False
     """Build a blinded review copy (into a ``review/`` folder)."""
+    jobs: int = 2
+    """Formats made at once (pandoc and Typst run as separate processes)."""
+    progress: Callable[[str], None] | None = field(default=None, compare=False)
+    """Called with each stage's name (render, cite, typeset, write) as it starts."""
 
 
 def source_date_epoch(root: Path) -> int:
