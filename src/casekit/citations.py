@@ -48,11 +48,24 @@ def find_citations(markdown: str) -> list[Citation]:
         if keys:
             found.append(Citation(keys, match.start()))
             covered.append(match.span())
+    # Both lists are in text order, so one pass decides which bare @keys lie inside a
+    # bracketed group (a nested any() here made long manuscripts quadratic).
+    index = 0
     for match in _CITE.finditer(text):
-        if not any(start <= match.start() < end for start, end in covered):
-            found.append(Citation((_key(match),), match.start()))
+        position = match.start()
+        while index < len(covered) and covered[index][1] <= position:
+            index += 1
+        if index < len(covered) and covered[index][0] <= position:
+            continue
+        found.append(Citation((_key(match),), position))
     found.sort(key=lambda c: c.offset)
     return found
+
+
+def bracket_spans(markdown: str) -> list[tuple[int, int]]:
+    """(start, end) of every bracketed citation group, in text order."""
+    text = _MASK.sub(lambda m: " " * len(m.group(0)), markdown)
+    return [m.span() for m in _BRACKET.finditer(text) if _CITE.search(m.group("body"))]
 
 
 def _key(match: re.Match[str]) -> str:

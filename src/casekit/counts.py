@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .citations import find_citations
+from .citations import bracket_spans
 
 _TABLE_ROW = re.compile(r"^\s*\|.*$", re.MULTILINE)
 _CAPTION = re.compile(r"^\s*:\s.*$|^Table:.*$", re.MULTILINE)
@@ -28,11 +28,13 @@ _TABLE = re.compile(r"^\s*\|?\s*:?-{3,}", re.MULTILINE)
 
 def words(markdown: str) -> int:
     """Words in rendered Markdown, leaving out what journals do not count."""
-    text = markdown
-    for citation in reversed(find_citations(text)):
-        end = text.find("]", citation.offset)
-        if text.startswith("[", citation.offset) and end > 0:
-            text = text[: citation.offset] + text[end + 1 :]
+    pieces = []
+    last = 0
+    for start, end in bracket_spans(markdown):
+        pieces.append(markdown[last:start])
+        last = end
+    pieces.append(markdown[last:])
+    text = "".join(pieces)
     for pattern in (_TABLE_ROW, _CAPTION, _HEADING, _FENCE, _IMAGE, _RAW, _ATTRIBUTES):
         text = pattern.sub(" ", text)
     text = re.sub(r"[*_~^]", "", text)
