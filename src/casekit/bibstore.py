@@ -16,7 +16,7 @@ import hashlib
 import json
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -75,7 +75,7 @@ class Store:
     """The .bib file."""
     sha256: str
     """Hash of the file's bytes; the cache key."""
-    entries: dict[str, StoreEntry]
+    entries: Mapping[str, StoreEntry]
     """Entries by key, in file order."""
     preamble: str
     """``@string`` and ``@preamble`` blocks, verbatim, needed by any subset."""
@@ -249,21 +249,44 @@ def _index(store: Store, text: str) -> dict[str, Any]:
     return {"preamble": store.preamble, "entries": rows, "failures": failures}
 
 
+class _IndexedEntries(Mapping[str, StoreEntry]):
+    """Entries made on demand from the cached index: a build touches only the cited few,
+    so a 10,000-entry store costs a dictionary of tuples, not 10,000 objects."""
+
+    def __init__(self, rows: dict[str, tuple[str, int, int, int, str | None]], text: str):
+        self._rows = rows
+        self._text = text
+
+    def __getitem__(self, key: str) -> StoreEntry:
+        entry_type, line, start, length, crossref = self._rows[key]
+        return StoreEntry(key, entry_type, line, self._text[start : start + length], crossref)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._rows
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+
 def _from_index(
     data: dict[str, Any], text: str, path: Path, digest: str, cache_dir: Path | None
 ) -> Store | None:
     try:
-        entries = {}
+        rows = {}
         for key, entry_type, line, start, length, crossref in data["entries"]:
-            raw = text[start : start + length]
-            if start < 0 or len(raw) != length:
+            if start < 0 or start + length > len(text):
                 return None
-            entries[key] = StoreEntry(key, entry_type, line, raw, crossref)
+            rows[key] = (entry_type, line, start, length, crossref)
         failures = tuple(
             StoreFailure(code, BibError(message, Location(path, line, None, field), hint))
             for code, message, line, field, hint in data["failures"]
         )
-        return Store(path, digest, entries, data["preamble"], failures, cache_dir)
+        return Store(
+            path, digest, _IndexedEntries(rows, text), data["preamble"], failures, cache_dir
+        )
     except (KeyError, TypeError, ValueError):
         return None
 
