@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from .textcheck import blank_template_code
+
 _MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
     r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
@@ -143,7 +145,6 @@ def patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
 
 
 # Rendered or typed text the patterns may see that is never an identifier.
-_JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{##.*?##\}", re.DOTALL)
 _CITATION = re.compile(r"\[[^\[\]]*@[^\[\]]*\]|(?<![\w])@[\w:.#$%&+?<>~/-]+")
 
 
@@ -191,7 +192,7 @@ def mask(text: str) -> str:
 
 def scan_text(text: str, path: Path, first_line: int = 1) -> Iterator[Finding]:
     """Findings in ``text``, which starts at ``first_line`` of ``path``."""
-    cleaned = _CITATION.sub(lambda m: " " * len(m.group(0)), _JINJA.sub(_blank, text))
+    cleaned = _CITATION.sub(lambda m: " " * len(m.group(0)), blank_template_code(text))
     seen: set[tuple[int, int]] = set()
     for category, pattern in patterns():
         for match in pattern.finditer(cleaned):
@@ -205,10 +206,6 @@ def scan_text(text: str, path: Path, first_line: int = 1) -> Iterator[Finding]:
             line = cleaned.count("\n", 0, start)
             column = start - (cleaned.rfind("\n", 0, start) + 1) + 1
             yield Finding(category, found, path, first_line + line, column)
-
-
-def _blank(match: re.Match[str]) -> str:
-    return re.sub(r"[^\n]", " ", match.group(0))
 
 
 def _is_ip(text: str) -> bool:

@@ -18,7 +18,6 @@ TYPED = (
     re.compile(rf"(?<![\w^])\^\s*{_NUMBERS}\s*\^"),  # pandoc superscript ^12^
     re.compile(rf"<sup>\s*{_NUMBERS}\s*</sup>", re.IGNORECASE),  # HTML superscript
 )
-_JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{##.*?##\}", re.DOTALL)
 _CODE = re.compile(r"`[^`\n]*`")
 
 
@@ -36,6 +35,18 @@ class Source:
     """The text."""
 
 
+_TEMPLATE_CODE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{##.*?##\}", re.DOTALL)
+
+
+def blank_template_code(text: str) -> str:
+    """``text`` with every Jinja expression, tag and comment blanked to spaces.
+
+    Lines and columns stay where they were, so findings in what an author typed can be
+    located, and nothing a template computes is mistaken for typed text.
+    """
+    return _TEMPLATE_CODE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
+
+
 def _blank(match: re.Match[str]) -> str:
     return re.sub(r"[^\n]", " ", match.group(0))
 
@@ -43,7 +54,7 @@ def _blank(match: re.Match[str]) -> str:
 def typed_citations(sources: Iterable[Source]) -> Iterator[Problem]:
     """Citation numbers typed by hand, which no renumbering would ever fix."""
     for source in sources:
-        text = _CODE.sub(_blank, _JINJA.sub(_blank, source.text))
+        text = _CODE.sub(_blank, blank_template_code(source.text))
         for pattern in TYPED:
             for match in pattern.finditer(text):
                 line = text.count("\n", 0, match.start())

@@ -5,7 +5,7 @@
 CASEKIT ?= casekit
 INPUTS := $(wildcard manuscript/*.yaml) references.bib $(shell find templates -type f 2>/dev/null)
 
-.PHONY: pdf docx html txt md all clean
+.PHONY: pdf docx html txt md all check clean
 pdf: build/manuscript.pdf
 docx: build/manuscript.docx
 html: build/manuscript.html
@@ -15,6 +15,9 @@ all: pdf docx html txt md
 
 build/manuscript.%: $(INPUTS)
 	$(CASEKIT) build $*
+
+check:
+	$(CASEKIT) check --built --strict
 
 clean:
 	rm -rf build
