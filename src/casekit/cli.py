@@ -141,6 +141,49 @@ def build_command(
         click.echo(f"wrote {_shown(path, root)} ({name}, {result.references} references)")
 
 
+@main.command("watch", epilog=FORMAT_HELP)
+@click.argument("formats", nargs=-1, type=click.Choice(sorted(FORMATS)))
+@project_option
+@journal_option
+@click.option("--interval", type=click.FloatRange(0.05, 10), default=0.25, show_default=True,
+              help="Seconds between looks at the inputs.")  # fmt: skip
+@click.pass_context
+def watch_command(
+    ctx: click.Context,
+    formats: tuple[str, ...],
+    project_dir: Path,
+    journal: str | None,
+    interval: float,
+) -> None:
+    """Rebuild FORMATS (default: pdf) whenever an input changes, until Ctrl-C.
+
+    One warm process: each rebuild costs about what pandoc and Typst cost, without
+    Python's start-up. A failed rebuild prints its error and keeps the previous outputs.
+    """
+    from threading import Event
+
+    from .watch import Rebuild, watch
+
+    root = project_dir.resolve()
+    ctx.meta["casekit.root"] = root
+    config = BuildConfig(
+        Project(root), formats or (() if journal else ("pdf",)), journal=journal,
+        command=("casekit", *sys.argv[1:]),
+    )  # fmt: skip
+
+    def report(rebuild: Rebuild) -> None:
+        if rebuild.error is not None:
+            click.echo(f"casekit: {rebuild.error.one_line(root)}", err=True)
+        elif rebuild.result is not None:
+            names = ", ".join(rebuild.result.outputs)
+            click.echo(f"built {names} in {rebuild.seconds:.2f} s; watching for changes")
+
+    try:
+        watch(config, report, Event(), interval)
+    except KeyboardInterrupt:
+        click.echo("stopped watching", err=True)
+
+
 @main.command("journals")
 @project_option
 @click.pass_context
