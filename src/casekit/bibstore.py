@@ -12,6 +12,7 @@ the small index a build needs, and the field values only ``casekit check`` reads
 from __future__ import annotations
 
 import contextlib
+import difflib
 import hashlib
 import json
 import logging
@@ -96,6 +97,17 @@ class Store:
                 wanted.append(parent)
         body = "\n\n".join(self.entries[k].raw for k in wanted)
         return f"{self.preamble}\n\n{body}\n" if self.preamble else f"{body}\n"
+
+    def closest_keys(self, key: str, n: int = 3) -> list[str]:
+        """Keys like ``key``, for a "did you mean" hint.
+
+        Comparing against every key of a 10,000-entry store takes half a second, so only
+        keys sharing the first two characters are compared (a typo rarely starts a key),
+        and all of them only when none do.
+        """
+        prefix = key[:2].lower()
+        candidates = [k for k in self.entries if k[:2].lower() == prefix] or list(self.entries)
+        return difflib.get_close_matches(key, candidates, n=n, cutoff=0.6)
 
     def fields(self) -> Fields:
         """Every entry's field values (from the cache, or by parsing the file again)."""

@@ -8,7 +8,6 @@ the previous outputs exactly as they were.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import json
 import platform
@@ -189,7 +188,7 @@ def _check_keys(parts: Iterable[Part], store: Store) -> None:
         for citation in find_citations(part.markdown):
             for key in citation.keys:
                 if key not in store.entries:
-                    close = difflib.get_close_matches(key, store.entries.keys(), n=3, cutoff=0.6)
+                    close = store.closest_keys(key)
                     raise CitationError(
                         f"unknown citation key {key!r}: not in {store.path.name}",
                         locate_key(part.source, key),

@@ -7,7 +7,6 @@ the comparison with built outputs run every time.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import json
 import re
@@ -263,7 +262,7 @@ def _unknown_keys(parts: Iterable[Part], store: Store) -> Iterator[Problem]:
                 if key in store.entries or (part.source, key) in reported:
                     continue
                 reported.add((part.source, key))
-                close = difflib.get_close_matches(key, store.entries.keys(), n=3, cutoff=0.6)
+                close = store.closest_keys(key)
                 yield Problem(
                     "unknown-key",
                     locate_key(part.source, key),
