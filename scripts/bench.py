@@ -103,8 +103,9 @@ def cite_many(project: Path, keys: list[str]) -> None:
 
 def check_figures(tmp: Path, repeat: int) -> None:
     real = (ROOT / "references.bib").read_text(encoding="utf-8")
-    figures = {}
-    for size in (10_000, 20_000):
+    runs: dict[str, Callable[[], None]] = {}
+    sizes = (10_000, 20_000)
+    for size in sizes:
         project = copy_project(tmp / f"check{size}")
         (project / "references.bib").write_text(
             real + "\n" + synthetic_store(size - 22), encoding="utf-8"
@@ -118,12 +119,16 @@ def check_figures(tmp: Path, repeat: int) -> None:
             shutil.rmtree(project / "build" / ".cache", ignore_errors=True)
             check(project)
 
-        figures[size] = (median_time(cold, max(3, repeat // 2)), median_time(check, repeat))
+        runs[f"cold{size}"], runs[f"warm{size}"] = cold, check
+    # Round-robin over both sizes, so that drift in the machine's speed cannot pass
+    # for growth with the store.
+    timed = medians(runs, max(3, repeat // 2))
     print("\n  casekit check, store citing 500 keys       cold      repeated")
-    for size, (cold_s, warm_s) in figures.items():
+    for size in sizes:
+        cold_s, warm_s = timed[f"cold{size}"], timed[f"warm{size}"]
         print(f"  {size:>6,}-entry store {'':<20} {cold_s * 1000:6.0f} ms  {warm_s * 1000:6.0f} ms")
-    cold10, warm10 = figures[10_000]
-    growth = figures[20_000][0] / cold10
+    cold10, warm10 = timed["cold10000"], timed["warm10000"]
+    growth = timed["cold20000"] / cold10
     print("\n  check target                                value  target")
     for name, value, target, unit in (
         ("repeated run, 10,000 entries", warm10, 0.5, " s"),

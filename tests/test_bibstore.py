@@ -137,3 +137,21 @@ def test_corrupt_cache_is_rebuilt(tmp_path: Path, garbage: str) -> None:
     cached.write_text(garbage, encoding="utf-8")
     assert list(load_store(path, cache).entries) == ["a"]
     assert json.loads(cached.read_text(encoding="utf-8"))["version"] == CACHE_VERSION
+
+
+def test_large_store_parsed_in_pieces_keeps_lines_and_finds_cross_piece_problems(
+    tmp_path: Path,
+) -> None:
+    from casekit.bibstore import CHUNK_ENTRIES, scan_store
+
+    count = CHUNK_ENTRIES * 2 + 10
+    text = "".join(ENTRY.format(key=f"k{i}", title=f"T{i}") for i in range(count))
+    path = _bib(tmp_path, text)
+    store = scan_store(path)
+    assert len(store.entries) == count and not store.failures
+    assert store.entries[f"k{count - 1}"].line == 5 * (count - 1) + 1
+    # The same key in the first and the last piece, and a broken block in the middle.
+    broken = text + ENTRY.format(key="k3", title="again") + "@article{bad, title={x}\n"
+    failures = scan_store(_bib(tmp_path, broken)).failures
+    assert [f.code for f in failures] == ["duplicate-key", "bib-syntax"]
+    assert failures[0].error.location.line == 5 * count + 1

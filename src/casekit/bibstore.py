@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import gc
 import hashlib
+import itertools
 import json
 import logging
 import re
@@ -148,30 +150,82 @@ def scan_store(path: Path, cache_dir: Path | None = None) -> Store:
     return store
 
 
-def _parse(text: str, path: Path, digest: str, cache_dir: Path | None) -> tuple[Store, Fields]:
-    # Imported here: a warm cache never needs the parser, and importing it costs time.
+CHUNK_ENTRIES = 500
+"""Entries per separately parsed piece of a large store."""
+_BLOCK_START = re.compile(r"(?m)^@")
+
+
+def _libraries(text: str) -> list[tuple[int, Library]]:
+    """(line offset, parsed library) for pieces of ``text`` that start at an ``@`` block.
+
+    bibtexparser's time grows faster than the store (about 2.2x for twice the entries),
+    so a large store is parsed in pieces of CHUNK_ENTRIES blocks, which keeps the whole
+    linear. If any piece reports a problem, or a key appears in two pieces, the whole
+    text is parsed again in one go, so that errors are exactly those of a single parse.
+    """
     from bibtexparser.entrypoint import parse_string
 
-    library = parse_string(text, parse_stack=[])
-    failures = [_failure(block, path, library) for block in library.failed_blocks]
-    macros = {s.key.lower() for s in library.strings}
+    def parse(piece: str) -> Library:
+        return parse_string(piece, parse_stack=[])
+
+    starts = [m.start() for m in _BLOCK_START.finditer(text)]
+    cuts = [0, *starts[CHUNK_ENTRIES::CHUNK_ENTRIES], len(text)]
+    if len(cuts) <= 2:
+        return [(0, parse(text))]
+    pieces = []
+    keys: set[str] = set()
+    line = 0
+    for begin, end in itertools.pairwise(cuts):
+        piece = text[begin:end]
+        library = parse(piece)
+        piece_keys = {e.key for e in library.entries}
+        if library.failed_blocks or keys & piece_keys:
+            return [(0, parse(text))]
+        keys |= piece_keys
+        pieces.append((line, library))
+        line += piece.count("\n")
+    return pieces
+
+
+def _parse(text: str, path: Path, digest: str, cache_dir: Path | None) -> tuple[Store, Fields]:
+    # Parsing allocates millions of small objects and frees none until it is done; the
+    # cyclic garbage collector would rescan that growing heap again and again, and the
+    # time would grow faster than the store.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _parse_all(text, path, digest, cache_dir)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _parse_all(text: str, path: Path, digest: str, cache_dir: Path | None) -> tuple[Store, Fields]:
+    libraries = _libraries(text)
+    failures = [
+        _failure(block, path, library, offset)
+        for offset, library in libraries
+        for block in library.failed_blocks
+    ]
+    macros = {s.key.lower() for _, library in libraries for s in library.strings}
     entries: dict[str, StoreEntry] = {}
     fields: Fields = {}
-    for block in library.entries:
-        values: dict[str, str] = {}
-        for f in block.fields:
-            value = str(f.value)
-            if not (value.startswith(("{", '"'))):
-                failures += _check_macros(value, macros, path, block, f)
-            values[f.key.lower()] = _strip_enclosing(value)
-        fields[block.key] = values
-        entries[block.key] = StoreEntry(
-            key=block.key,
-            entry_type=block.entry_type.lower(),
-            line=_line(block),
-            raw=(block.raw or "").strip(),
-            crossref=values.get("crossref"),
-        )
+    for offset, library in libraries:
+        for block in library.entries:
+            values: dict[str, str] = {}
+            for f in block.fields:
+                value = str(f.value)
+                if not (value.startswith(("{", '"'))):
+                    failures += _check_macros(value, macros, path, block, f, offset)
+                values[f.key.lower()] = _strip_enclosing(value)
+            fields[block.key] = values
+            entries[block.key] = StoreEntry(
+                key=block.key,
+                entry_type=block.entry_type.lower(),
+                line=_line(block) + offset,
+                raw=(block.raw or "").strip(),
+                crossref=values.get("crossref"),
+            )
     for key, entry in entries.items():
         if entry.crossref is not None and entry.crossref not in entries:
             error = BibError(
@@ -180,7 +234,11 @@ def _parse(text: str, path: Path, digest: str, cache_dir: Path | None) -> tuple[
                 hint="add the parent entry or remove the crossref field",
             )
             failures.append(StoreFailure("missing-crossref", error))
-    preamble = "\n\n".join((b.raw or "").strip() for b in (*library.strings, *library.preambles))
+    preamble = "\n\n".join(
+        (b.raw or "").strip()
+        for _, library in libraries
+        for b in (*library.strings, *library.preambles)
+    )
     ordered = tuple(sorted(failures, key=lambda f: f.error.location.line or 0))
     return Store(path, digest, entries, preamble, ordered, cache_dir), fields
 
@@ -191,7 +249,7 @@ def _line(block: model.Block | model.Field) -> int:
 
 
 def _check_macros(
-    value: str, macros: set[str], path: Path, entry: model.Entry, f: model.Field
+    value: str, macros: set[str], path: Path, entry: model.Entry, f: model.Field, offset: int = 0
 ) -> list[StoreFailure]:
     failures = []
     for part in value.split("#"):
@@ -201,7 +259,7 @@ def _check_macros(
         if token.lower() not in macros and token.lower() not in _MONTHS:
             error = BibError(
                 f"entry {entry.key!r} field {f.key!r} uses undefined @string macro {token!r}",
-                Location(path, _line(f), None, f"{entry.key}.{f.key}"),
+                Location(path, _line(f) + offset, None, f"{entry.key}.{f.key}"),
                 hint=f"define it with @string{{{token} = {{...}}}} or put the value in braces",
             )
             failures.append(StoreFailure("undefined-macro", error))
@@ -217,13 +275,13 @@ def _strip_enclosing(value: str) -> str:
     return value
 
 
-def _failure(block: model.Block, path: Path, library: Library) -> StoreFailure:
+def _failure(block: model.Block, path: Path, library: Library, offset: int = 0) -> StoreFailure:
     from bibtexparser.model import DuplicateBlockKeyBlock
 
-    line = _line(block)
+    line = _line(block) + offset
     if isinstance(block, DuplicateBlockKeyBlock):
         first = next((e for e in library.entries if e.key == block.key), block.previous_block)
-        also = _line(first) if first is not None else "?"
+        also = _line(first) + offset if first is not None else "?"
         error = BibError(
             f"duplicate key {block.key!r} (also on line {also})",
             Location(path, line, None, block.key),
