@@ -7,7 +7,6 @@ the comparison with built outputs run every time.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -18,10 +17,11 @@ from typing import TypeVar
 from .abbreviations import check_scope, load_abbreviations, token, typed_definitions, unused
 from .bibcheck import check_store
 from .bibstore import Store, scan_store
-from .build import Part, input_hashes, inputs_digest, locate_key, output_dir, privacy_gate
+from .build import Part, locate_key, output_dir, privacy_gate
 from .care import checklist, is_case_report
 from .casedata import Case, load_case
-from .citations import Citation, expected_groups, find_citations
+from .citations import find_citations
+from .compare import compare_outputs
 from .errors import CasekitError, Location
 from .journals import Profile, load_profile
 from .limits import journal_limits
@@ -29,9 +29,8 @@ from .manuscript import Manuscript, load_manuscript
 from .outputs import write_atomic
 from .problems import SCHEMA_VERSION, Problem
 from .project import Project
-from .readback import ABSTRACT, READERS, Look, Printed, normal
+from .readback import ABSTRACT
 from .render import Document, render_document
-from .styles import resolve_style
 from .textcheck import Source, forbidden_citations, typed_citations
 from .yamlfile import Loaded
 
@@ -39,7 +38,6 @@ CACHE_VERSION = 1
 T = TypeVar("T")
 OUTPUT_FORMATS = ("pdf", "docx", "html", "txt", "jats")
 """Formats casekit can read back (``--built`` rebuilds those already present)."""
-MANIFEST = "manifest.json"
 
 
 @dataclass(frozen=True)
@@ -151,7 +149,7 @@ def run_checks(project: Project, journal: str | None = None) -> Report:
         where = profile.loaded.where("style") if profile else meta.where("style")
         out = output_dir(project, journal, review=False)
         first = _first_heading(document, profile)
-        compared = _compare_outputs(
+        compared = compare_outputs(
             project, out, (style, where), first, citations, len(cited), problems
         )
         summary["outputs_compared"] = len(list(compared))
@@ -382,106 +380,3 @@ def _privacy(
             Location(finding.path, finding.line, finding.column, finding.category),
             f"{finding.category}: {finding.masked!r} waived: {waiver.reason}",
         )
-
-
-def _stale(output: Path, current: str) -> str | None:
-    """Why ``output`` may not match the sources, or None if it is current."""
-    try:
-        manifest = json.loads((output.parent / MANIFEST).read_text(encoding="utf-8"))
-        record = manifest["outputs"][output.name]
-    except (OSError, ValueError, KeyError, TypeError):
-        return "build/manifest.json does not say what it was built from"
-    if record.get("inputs") != current:
-        return "its inputs changed since it was built"
-    if record.get("sha256") != hashlib.sha256(output.read_bytes()).hexdigest():
-        return "the file changed after it was built"
-    return None
-
-
-def _compare_outputs(
-    project: Project,
-    out: Path,
-    style_spec: tuple[str, Location],
-    first: str,
-    citations: list[Citation],
-    references: int,
-    problems: list[Problem],
-) -> Iterator[str]:
-    built = [ext for ext in READERS if (out / f"manuscript.{ext}").is_file()]
-    if not built:
-        return
-    current = inputs_digest(input_hashes(project))
-    for ext in list(built):
-        path = out / f"manuscript.{ext}"
-        why = _stale(path, current)
-        if why is not None:
-            built.remove(ext)
-            problems.append(
-                Problem(
-                    "stale-output",
-                    Location(path),
-                    f"{path.name} not compared: {why}",
-                    "rebuild it first, or run `casekit check --built`",
-                )
-            )
-    try:
-        style = resolve_style(style_spec[0], project.root, style_spec[1])
-    except CasekitError as exc:
-        problems.append(Problem.from_error("project-unreadable", exc))
-        return
-    look = Look.from_csl(style.path.read_text(encoding="utf-8"))
-    if look is None:
-        return  # author-date or note style: there are no numbers to compare
-    expected = tuple(normal(g) for g in expected_groups(citations))
-    for ext in built:
-        path = out / f"manuscript.{ext}"
-        try:
-            printed = READERS[ext](path, look, first)
-        except Exception as exc:
-            problems.append(
-                Problem("unreadable-output", Location(path), f"cannot read {path.name}: {exc}")
-            )
-            continue
-        problems += _differences(path, expected, printed, references)
-        yield ext
-
-
-def _differences(
-    path: Path, expected: tuple[str, ...], printed: Printed, references: int
-) -> Iterator[Problem]:
-    where = Location(path)
-    for i, (want, got) in enumerate(zip(expected, printed.groups, strict=False), start=1):
-        if want != got:
-            yield Problem(
-                "printed-mismatch",
-                where,
-                f"citation {i} prints [{got}] but the sources give [{want}]",
-                "rebuild; if it persists, the style or a filter changed the numbering",
-            )
-            break  # later groups shift once one differs; the first difference is the news
-    if len(printed.groups) != len(expected):
-        yield Problem(
-            "printed-mismatch",
-            where,
-            f"{len(printed.groups)} citations printed, {len(expected)} in the sources",
-            "a citation was lost or added between source and output; rebuild",
-        )
-    if printed.references != references:
-        yield Problem(
-            "reference-count",
-            where,
-            f"reference list has {printed.references} entries, {references} keys are cited",
-            "every cited key needs exactly one entry in the list",
-        )
-    highest = max((int(n) for g in printed.groups for n in _numbers(g)), default=0)
-    if highest > printed.references:
-        yield Problem(
-            "reference-count",
-            where,
-            f"the text prints number {highest}, the reference list stops at {printed.references}",
-            "rebuild; a number without an entry is a broken citation",
-        )
-
-
-def _numbers(label: str) -> list[str]:
-    return [n for n in label.replace("–", ",").split(",") if n.isdigit()]

@@ -1,0 +1,30 @@
+"""Comparing what an output prints with what the sources say it must print."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from casekit.compare import _differences
+from casekit.readback import Printed
+
+EXPECTED = ("1–4", "1,5–9", "6,8–12")
+
+
+def _codes(printed: Printed, references: int = 12) -> list[str]:
+    return [p.message for p in _differences(Path("x.pdf"), EXPECTED, printed, references)]
+
+
+def test_matching_output_has_no_differences() -> None:
+    assert _codes(Printed(EXPECTED, 12)) == []
+
+
+def test_first_differing_group_is_reported_once() -> None:
+    messages = _codes(Printed(("1–4", "1,5,6,7,8,9", "6,8,9,10,11,12"), 12))
+    assert messages == ["citation 2 prints [1,5,6,7,8,9] but the sources give [1,5–9]"]
+
+
+def test_lost_citation_and_short_reference_list_are_reported() -> None:
+    messages = _codes(Printed(("1–4", "1,5–9"), 9))
+    assert "2 citations printed, 3 in the sources" in messages
+    assert "reference list has 9 entries, 12 keys are cited" in messages
+    assert "the text prints number 9, the reference list stops at 9" not in messages
