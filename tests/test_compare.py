@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from casekit.compare import _differences
+from casekit.compare import differences
 from casekit.readback import Printed
 
 EXPECTED = ("1–4", "1,5–9", "6,8–12")
 
 
 def _codes(printed: Printed, references: int = 12) -> list[str]:
-    return [p.message for p in _differences(Path("x.pdf"), EXPECTED, printed, references)]
+    return [p.message for p in differences(Path("x.pdf"), EXPECTED, printed, references)]
 
 
 def test_matching_output_has_no_differences() -> None:

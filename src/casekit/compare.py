@@ -82,11 +82,11 @@ def compare_outputs(
                 Problem("unreadable-output", Location(path), f"cannot read {path.name}: {exc}")
             )
             continue
-        problems += _differences(path, expected, printed, references)
+        problems += differences(path, expected, printed, references)
         yield ext
 
 
-def _differences(
+def differences(
     path: Path, expected: tuple[str, ...], printed: Printed, references: int
 ) -> Iterator[Problem]:
     where = Location(path)
