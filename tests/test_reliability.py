@@ -57,7 +57,12 @@ def test_interrupted_build_keeps_previous_outputs(
     body.write_text(body.read_text(encoding="utf-8") + "\nA new sentence.\n", encoding="utf-8")
     env = {"CASEKIT_PANDOC": str(_slow_pandoc(tmp_path, 3)), "SOURCE_DATE_EPOCH": "1700000000"}
     proc = _start(example, env)
-    time.sleep(1.5)  # inside the (slowed) pandoc run
+    # Signal only once the build has started writing (its work directory exists):
+    # then it is inside the slowed pandoc run, whatever the machine's speed.
+    deadline = time.monotonic() + 60
+    while not list((example / "build").glob(".tmp-*-work-*")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.3)
     proc.send_signal(sig)
     _, stderr = proc.communicate(timeout=60)
     assert proc.returncode != 0
