@@ -24,6 +24,19 @@ class Outcome:
     spec: dict[str, Any]
     project: Path
     result: Result
+    before: dict[str, bytes]
+    """build/ (without its cache) after a good build, before the scenario broke it."""
+
+
+def build_state(project: Path) -> dict[str, bytes]:
+    root = project / "build"
+    if not root.is_dir():
+        return {}
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in root.rglob("*")
+        if p.is_file() and ".cache" not in p.parts
+    }
 
 
 def apply_edit(project: Path, edit: dict[str, Any]) -> None:
@@ -63,6 +76,11 @@ def run_scenario(scenario: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     """Break a copy of the example as the scenario says, then run casekit on it."""
     spec = yaml.safe_load((scenario / "scenario.yaml").read_text(encoding="utf-8"))
     project = copy_example(tmp_path / "project")
+    if spec.get("prebuild", True):
+        # A good build first: whatever the scenario breaks must leave it untouched.
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+        CliRunner().invoke(main, ["build", "md", "-q", "-C", str(project)])
+    before = build_state(project)
     for edit in spec.get("edits", []):
         apply_edit(project, edit)
     for name, value in spec.get("env", {}).items():
@@ -73,4 +91,4 @@ def run_scenario(scenario: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
         result = CliRunner().invoke(main, [*spec.get("args", ["build", "md"]), "-C", "project"])
     finally:
         pandoc.pandoc_path.cache_clear()
-    return Outcome(spec, project, result)
+    return Outcome(spec, project, result, before)

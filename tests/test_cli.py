@@ -18,7 +18,7 @@ from click.testing import CliRunner
 
 from casekit.cli import main
 
-from .scenario import all_scenarios, run_scenario
+from .scenario import all_scenarios, build_state, run_scenario
 
 
 @pytest.mark.parametrize("scenario", all_scenarios(), ids=lambda p: p.name)
@@ -39,7 +39,9 @@ def test_bad_input_gives_one_located_line(
         found = line.find(fragment, position)
         assert found >= 0, f"{fragment!r} not in order in: {line}"
         position = found
-    assert not (outcome.project / "build" / "manuscript.md").exists()
+    assert build_state(outcome.project) == outcome.before, "a failed build changed build/"
+    if spec.get("prebuild", True):
+        assert "manuscript.md" in outcome.before
 
 
 def _commands() -> list[list[str]]:
