@@ -28,6 +28,23 @@ def copy_example(target: Path) -> Path:
     return target
 
 
+def git_commit(project: Path, date: str = "2024-02-03T04:05:06Z") -> None:
+    """Make ``project`` a git repository with one commit dated ``date``."""
+    import subprocess
+
+    env = {
+        "GIT_AUTHOR_DATE": date,
+        "GIT_COMMITTER_DATE": date,
+        "GIT_AUTHOR_NAME": "a",
+        "GIT_AUTHOR_EMAIL": "a@example.org",
+        "GIT_COMMITTER_NAME": "a",
+        "GIT_COMMITTER_EMAIL": "a@example.org",
+        "PATH": "/usr/bin:/bin",
+    }
+    for command in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "manuscript"]):
+        subprocess.run(["git", *command], cwd=project, env=env, check=True)
+
+
 @pytest.fixture
 def example(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A private, writable copy of the example project."""

@@ -17,7 +17,7 @@ from casekit.build import build
 from casekit.errors import CasekitError, OutputError
 from casekit.project import BuildConfig, Project
 
-from .conftest import copy_example
+from .conftest import copy_example, git_commit
 
 
 def _state(build_dir: Path) -> dict[str, bytes]:
@@ -143,14 +143,6 @@ def test_unwritable_build_directory_is_an_output_error(example: Path) -> None:
         build(BuildConfig(Project(example), ("md",)))
 
 
-def _commit(project: Path) -> None:
-    env = {"GIT_AUTHOR_DATE": "2024-02-03T04:05:06Z", "GIT_COMMITTER_DATE": "2024-02-03T04:05:06Z",
-           "GIT_AUTHOR_NAME": "a", "GIT_AUTHOR_EMAIL": "a@example.org", "GIT_COMMITTER_NAME": "a",
-           "GIT_COMMITTER_EMAIL": "a@example.org", "PATH": "/usr/bin:/bin"}  # fmt: skip
-    for command in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "manuscript"]):
-        subprocess.run(["git", *command], cwd=project, env=env, check=True)
-
-
 def test_two_clones_built_apart_are_byte_identical(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -159,7 +151,7 @@ def test_two_clones_built_apart_are_byte_identical(
     results = []
     for name in ("first/clone", "second/elsewhere/clone"):
         project = copy_example(tmp_path / name)
-        _commit(project)
+        git_commit(project)
         results.append(build(BuildConfig(Project(project), formats)))
         time.sleep(1.1)  # a different wall-clock second for the second build
     for fmt in formats:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import subprocess
 from pathlib import Path
 
 import pypdf
@@ -13,6 +12,7 @@ from casekit import build as build_module
 from casekit.build import build, make_job, prepare
 from casekit.project import BuildConfig, Project
 
+from .conftest import git_commit
 from .readback import pdf_text
 
 GROUP = "[@mann2010; @driessen2016; @koh2015; @moskop2022; @tomizawa2020; @ghorashian2022]"
@@ -73,17 +73,7 @@ def test_pdf_date_comes_from_the_last_commit(
     example: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("SOURCE_DATE_EPOCH")
-    env = {
-        "GIT_AUTHOR_DATE": "2024-02-03T04:05:06Z",
-        "GIT_COMMITTER_DATE": "2024-02-03T04:05:06Z",
-        "GIT_AUTHOR_NAME": "t",
-        "GIT_AUTHOR_EMAIL": "t@example.org",
-        "GIT_COMMITTER_NAME": "t",
-        "GIT_COMMITTER_EMAIL": "t@example.org",
-        "PATH": "/usr/bin:/bin",
-    }
-    for command in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "draft"]):
-        subprocess.run(["git", *command], cwd=example, env=env, check=True)
+    git_commit(example)
     result = build(BuildConfig(Project(example), ("pdf",)))
     metadata = pypdf.PdfReader(result.outputs["pdf"]).metadata
     assert metadata is not None

@@ -11,12 +11,10 @@ the small index a build needs, and the field values only ``casekit check`` reads
 
 from __future__ import annotations
 
-import contextlib
 import difflib
 import gc
 import hashlib
 import itertools
-import json
 import logging
 import re
 from collections.abc import Iterable, Iterator, Mapping
@@ -24,8 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import BibError, Location, OutputError
-from .outputs import write_atomic
+from . import cachefile
+from .errors import BibError, Location
 from .textfile import read_text
 
 if TYPE_CHECKING:
@@ -113,12 +111,19 @@ class Store:
 
     def fields(self) -> Fields:
         """Every entry's field values (from the cache, or by parsing the file again)."""
-        cached = _read_json(_fields_file(self.cache_dir, self.sha256), self.sha256)
+        cached = cachefile.read(
+            _fields_file(self.cache_dir, self.sha256), CACHE_VERSION, self.sha256
+        )
         if cached is not None and isinstance(cached.get("fields"), dict):
             return dict(cached["fields"])
         text = read_text(self.path, error=BibError)
         _, fields = _parse(text, self.path, self.sha256, self.cache_dir)
-        _write_json(_fields_file(self.cache_dir, self.sha256), self.sha256, {"fields": fields})
+        cachefile.write(
+            _fields_file(self.cache_dir, self.sha256),
+            CACHE_VERSION,
+            self.sha256,
+            {"fields": fields},
+        )
         return fields
 
 
@@ -135,18 +140,16 @@ def scan_store(path: Path, cache_dir: Path | None = None) -> Store:
     text = read_text(path, error=BibError)
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     index_file = cache_dir / f"store-{digest}.json" if cache_dir else None
-    cached = _read_json(index_file, digest)
+    cached = cachefile.read(index_file, CACHE_VERSION, digest)
     if cached is not None:
         store = _from_index(cached, text, path, digest, cache_dir)
         if store is not None:
             return store
     store, fields = _parse(text, path, digest, cache_dir)
     if cache_dir is not None:
-        _write_json(index_file, digest, _index(store, text))
-        _write_json(_fields_file(cache_dir, digest), digest, {"fields": fields})
-        for old in cache_dir.glob("store-*.json"):
-            if digest not in old.name:
-                old.unlink(missing_ok=True)
+        cachefile.write(index_file, CACHE_VERSION, digest, _index(store, text))
+        fields_file = _fields_file(cache_dir, digest)
+        cachefile.write(fields_file, CACHE_VERSION, digest, {"fields": fields}, "store-*.json")
     return store
 
 
@@ -359,23 +362,3 @@ def _from_index(
         )
     except (KeyError, TypeError, ValueError):
         return None
-
-
-def _read_json(file: Path | None, digest: str) -> dict[str, Any] | None:
-    if file is None:
-        return None
-    try:
-        data = json.loads(file.read_text(encoding="utf-8"))
-        if data["version"] != CACHE_VERSION or data["sha256"] != digest:
-            return None
-        return data if isinstance(data, dict) else None
-    except (OSError, ValueError, KeyError, TypeError):
-        return None  # missing or corrupt: parse again and rewrite
-
-
-def _write_json(file: Path | None, digest: str, payload: dict[str, Any]) -> None:
-    if file is None:
-        return
-    data = {"version": CACHE_VERSION, "sha256": digest, **payload}
-    with contextlib.suppress(OSError, OutputError):  # an unwritable cache only costs time
-        write_atomic(file, json.dumps(data).encode("utf-8"))

@@ -35,6 +35,7 @@ from .privacy import GateResult, scan_project
 from .project import BuildConfig, Project, source_date_epoch
 from .render import Document, render_document
 from .styles import Style, resolve_style
+from .textfile import locate
 from .typeset import typst_version
 from .yamlfile import Loaded
 
@@ -96,6 +97,8 @@ class BuildResult:
     """Number of distinct references cited."""
     counts: Counts
     """Word and item counts of the built manuscript."""
+    document: Document
+    """The rendered manuscript the outputs were made from."""
 
 
 def prepare(
@@ -201,14 +204,7 @@ def _check_keys(parts: Iterable[Part], store: Store) -> None:
 def locate_key(source: Path, key: str) -> Location:
     """The line in a template where ``@key`` is written (the text may come from a loop)."""
     pattern = re.compile(r"(?<![\w@])@\{?" + re.escape(key) + r"(?![\w:.#$%&\-+?<>~/]*\w)")
-    try:
-        for number, line in enumerate(source.read_text(encoding="utf-8").splitlines(), 1):
-            match = pattern.search(line)
-            if match:
-                return Location(source, number, match.start() + 1, key)
-    except OSError:
-        pass
-    return Location(source, None, None, key)
+    return locate(source, pattern, key)
 
 
 def build(config: BuildConfig) -> BuildResult:
@@ -270,7 +266,8 @@ def build(config: BuildConfig) -> BuildResult:
     except BaseException:
         outputs.discard(staged.values())
         raise
-    return BuildResult(written, manifest_path, len(prepared.keys), prepared.document.counts)
+    document = prepared.document
+    return BuildResult(written, manifest_path, len(prepared.keys), document.counts, document)
 
 
 def output_dir(project: Project, journal: str | None, review: bool) -> Path:

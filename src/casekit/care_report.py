@@ -5,22 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import outputs, pandoc
-from .build import build, output_dir, prepare
+from .build import build, output_dir
 from .care import checklist, checklist_markdown, heading, pdf_pages
-from .journals import load_profile
+from .manuscript import load_manuscript
 from .project import BuildConfig, Project
 
 
 def write_care_checklist(project: Project, journal: str | None = None) -> list[Path]:
     """Build the PDF, then write care-checklist.md and .docx next to it."""
     result = build(BuildConfig(project, ("pdf",), command=("casekit", "care"), journal=journal))
-    profile = load_profile(project.templates, journal, project.root) if journal else None
-    prepared = prepare(project, None, profile)
-    from .manuscript import load_manuscript
-
     meta = load_manuscript(project.manuscript_yaml).value
-    items = checklist(meta, prepared.document, project.templates)
-    headings = [heading(s.markdown, s.name) for s in prepared.document.sections]
+    items = checklist(meta, result.document, project.templates)
+    headings = [heading(s.markdown, s.name) for s in result.document.sections]
     headings += [h for i in items for h in i.where]
     pages = pdf_pages(result.outputs["pdf"], list(dict.fromkeys(headings)))
     pages.setdefault("Title", 1)

@@ -7,13 +7,13 @@ the comparison with built outputs run every time.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
+from . import cachefile
 from .abbreviations import check_scope, load_abbreviations, token, typed_definitions, unused
 from .bibcheck import check_store
 from .bibstore import Store, scan_store
@@ -26,12 +26,12 @@ from .errors import CasekitError, Location
 from .journals import Profile, load_profile
 from .limits import journal_limits
 from .manuscript import Manuscript, load_manuscript
-from .outputs import write_atomic
 from .problems import SCHEMA_VERSION, Problem
 from .project import Project
 from .readback import ABSTRACT
 from .render import Document, render_document
 from .textcheck import Source, forbidden_citations, typed_citations
+from .textfile import locate
 from .yamlfile import Loaded
 
 CACHE_VERSION = 1
@@ -174,32 +174,22 @@ def _attempt(
 def _store_problems(project: Project, store: Store) -> list[Problem]:
     """Store checks, cached by the store's content hash (never trusted after a change)."""
     cache = project.cache / f"check-{store.sha256}.json"
-    try:
-        data = json.loads(cache.read_text(encoding="utf-8"))
-        if data["version"] == CACHE_VERSION and data["sha256"] == store.sha256:
+    data = cachefile.read(cache, CACHE_VERSION, store.sha256)
+    if data is not None:
+        try:
             return [
                 Problem(code, Location(store.path, line, column, fld), message, hint, severity)
                 for code, line, column, fld, message, hint, severity in data["problems"]
             ]
-    except (OSError, ValueError, KeyError, TypeError):
-        pass  # absent or corrupt: recompute
+        except (KeyError, TypeError, ValueError):
+            pass  # a record of another shape: recompute
     problems = check_store(store)
-    record = {
-        "version": CACHE_VERSION,
-        "sha256": store.sha256,
-        "problems": [
-            [p.code, p.location.line, p.location.column, p.location.field, p.message, p.hint,
-             p.severity]
-            for p in problems
-        ],
-    }  # fmt: skip
-    try:
-        write_atomic(cache, json.dumps(record).encode("utf-8"))
-        for old in project.cache.glob("check-*.json"):
-            if old != cache:
-                old.unlink(missing_ok=True)
-    except (OSError, CasekitError):
-        pass  # an unwritable cache only costs time
+    rows = [
+        [p.code, p.location.line, p.location.column, p.location.field, p.message, p.hint,
+         p.severity]
+        for p in problems
+    ]  # fmt: skip
+    cachefile.write(cache, CACHE_VERSION, store.sha256, {"problems": rows}, "check-*.json")
     return problems
 
 
@@ -340,7 +330,7 @@ def _abbreviation_problems(
     def in_body(short: str, offset: int) -> Location:
         index = max(i for i, start in enumerate(starts[:-1]) if start <= offset)
         template = document.sections[index].template
-        return _line_of(template, short)
+        return locate(template, token(short), short)
 
     def in_abstract(short: str, offset: int) -> Location:
         return meta.where("abstract")
@@ -348,18 +338,6 @@ def _abbreviation_problems(
     yield from check_scope("abstract", document.abstract, definitions, in_abstract)
     yield from check_scope("main text", body, definitions, in_body)
     yield from unused(loaded, [document.abstract, body])
-
-
-def _line_of(path: Path, short: str) -> Location:
-    """The first line of a template that mentions ``short`` (the text may come from data)."""
-    pattern = token(short)
-    try:
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if pattern.search(line):
-                return Location(path, number, None, short)
-    except OSError:
-        pass
-    return Location(path, None, None, short)
 
 
 def _privacy(

@@ -14,16 +14,15 @@ issue tracker without repeating the identifier.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import ipaddress
-import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from . import cachefile
 from .textcheck import blank_template_code
 
 _MONTH = (
@@ -285,14 +284,14 @@ GATE_VERSION = 1
 
 
 def _cached_scan(sources: list[tuple[Path, int, str, bool]], cache: Path | None) -> list[Finding]:
-    digest = hashlib.sha256(repr((GATE_VERSION, RULES, sources)).encode("utf-8")).hexdigest()
+    digest = hashlib.sha256(repr((RULES, sources)).encode("utf-8")).hexdigest()
     record = cache / f"privacy-{digest}.json" if cache else None
-    if record is not None:
+    data = cachefile.read(record, GATE_VERSION, digest)
+    if data is not None:
         try:
-            rows = json.loads(record.read_text(encoding="utf-8"))
-            return [Finding(c, t, Path(p), line, col) for c, t, p, line, col in rows]
-        except (OSError, ValueError, TypeError):
-            pass  # absent or corrupt: scan again
+            return [Finding(c, t, Path(p), line, col) for c, t, p, line, col in data["findings"]]
+        except (KeyError, TypeError, ValueError):
+            pass  # a record of another shape: scan again
     found: list[Finding] = []
     for source, first_line, text, rendered in sources:
         if not rendered:
@@ -302,11 +301,6 @@ def _cached_scan(sources: list[tuple[Path, int, str, bool]], cache: Path | None)
         if rendered:
             # What a template printed from the case data was found at its source already.
             found += [f for f in scan_text(text, source) if (f.category, f.text) not in known]
-    if record is not None:
-        rows = [[f.category, f.text, str(f.path), f.line, f.column] for f in found]
-        with contextlib.suppress(OSError):
-            record.parent.mkdir(parents=True, exist_ok=True)
-            for old in record.parent.glob("privacy-*.json"):
-                old.unlink(missing_ok=True)
-            record.write_text(json.dumps(rows), encoding="utf-8")
+    rows = [[f.category, f.text, str(f.path), f.line, f.column] for f in found]
+    cachefile.write(record, GATE_VERSION, digest, {"findings": rows}, "privacy-*.json")
     return found

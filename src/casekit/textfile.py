@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from .errors import CasekitError, InputError, Location
@@ -41,3 +42,19 @@ def read_text(path: Path, *, error: type[CasekitError] = InputError) -> str:
             hint="save the file as UTF-8",
         ) from None
     return text.replace("\r\n", "\n")
+
+
+def locate(path: Path, pattern: re.Pattern[str], field: str | None = None) -> Location:
+    """Where ``pattern`` first matches in ``path``, line by line; the file alone if nowhere.
+
+    Rendered text comes from templates and data, so a problem found in it is placed at
+    the first line of the template that writes the offending text.
+    """
+    try:
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            match = pattern.search(line)
+            if match:
+                return Location(path, number, match.start() + 1, field)
+    except (OSError, UnicodeDecodeError):
+        pass
+    return Location(path, None, None, field)
