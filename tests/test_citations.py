@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from casekit import pandoc
-from casekit.build import citeproc_args
+from casekit.build import DEDUPE_FILTER, citeproc_args, needs_dedupe
 from casekit.citations import (
     Citation,
     cited_keys,
@@ -140,8 +140,18 @@ def test_casekit_numbering_equals_what_pandoc_prints(
     source.write_text(body + "\n", encoding="utf-8")
     style = resolve_style("nlm-citation-sequence-brackets", work)
     args = citeproc_args(work, style, bib)
+    dedupe = ["--lua-filter=" + DEDUPE_FILTER] if needs_dedupe(find_citations(body)) else []
     out = pandoc.run(
-        [str(source), *args, "-t", "plain", "--wrap=none", "-M", "suppress-bibliography=true"],
+        [
+            str(source),
+            *dedupe,
+            *args,
+            "-t",
+            "plain",
+            "--wrap=none",
+            "-M",
+            "suppress-bibliography=true",
+        ],
         cwd=work,
     )
     printed = re.findall(r"\[([0-9,–]+)\]", out)

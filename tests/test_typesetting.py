@@ -47,11 +47,7 @@ def test_no_citation_breaks_across_lines(example: Path) -> None:
 def test_the_line_break_check_can_fail(example: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Control: without casekit's no-break filter, some of the same citations do break."""
     groups = _dense_citations(example)
-    monkeypatch.setattr(
-        build_module,
-        "CITATION_FILTERS",
-        ("dedupe-citations.lua", "dedupe-citations.lua", "figures.lua"),
-    )
+    monkeypatch.setattr(build_module, "NO_BREAK_FILTER", "dedupe-citations.lua")
     result = build(BuildConfig(Project(example), ("pdf",)))
     assert _unbroken(result.outputs["pdf"], groups) < groups
 
@@ -61,9 +57,7 @@ def test_superscript_style_is_raised_in_typst(example: Path, tmp_path: Path) -> 
     work = tmp_path / "work"
     work.mkdir()
     job = make_job(Project(example), prepared, work, 1700000000)
-    job.pandoc(
-        "-t", "typst", "--template", str(job.typst_template), "-o", "out.typ"
-    )  # fmt: skip
+    job.pandoc("typst", "--template", str(job.typst_template), "-o", "out.typ")
     source = (work / "out.typ").read_text(encoding="utf-8")
     assert "#box[#super[1--4]]" in source
     assert "\\[1--4\\]" not in source

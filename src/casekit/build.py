@@ -24,7 +24,6 @@ from .casedata import Case, load_case
 from .citations import Citation, cited_keys, find_citations
 from .counts import Counts
 from .data import data_file
-from .docxref import DocxLook, make_reference_docx
 from .errors import CitationError, InputError, Location, OutputError, PrivacyError
 from .figures import make_figure
 from .formats import FORMATS, Job
@@ -283,13 +282,17 @@ def make_job(project: Project, prepared: Prepared, work: Path, epoch: int) -> Jo
     bibliography = work / BIBLIOGRAPHY_FILE
     bibliography.write_text(prepared.store.subset(prepared.keys), encoding="utf-8")
     args = citeproc_args(work, prepared.style, bibliography)
+    figures: tuple[str, ...] = ()
     if prepared.case is not None:
-        for name in prepared.document.figures:
+        figures = prepared.document.figures
+        for name in figures:
             make_figure(name, prepared.case, work / "figures", project.cache)
     layout = prepared.layout
     reference = project.reference_docx
     if prepared.journal is not None or prepared.review:
         # The journal's layout, in a reference document derived like the project's own.
+        from .docxref import DocxLook, make_reference_docx  # zipfile: only journal builds
+
         reference = work / "reference.docx"
         look = DocxLook(
             size_pt=layout.font_size,
@@ -305,7 +308,17 @@ def make_job(project: Project, prepared: Prepared, work: Path, epoch: int) -> Jo
         *([] if layout.page_numbers else ["--variable=casekit-no-page-numbers:true"]),
     )
     return Job(
-        markdown, args, work, reference, project.typst_template, epoch, variables, bibliography
+        markdown,
+        args,
+        work,
+        reference,
+        project.typst_template,
+        epoch,
+        variables,
+        bibliography,
+        filters_before=(DEDUPE_FILTER,) if needs_dedupe(prepared.citations) else (),
+        filters_typst=(NO_BREAK_FILTER,),
+        filters_other=(FIGURES_FILTER,) if figures else (),
     )
 
 
@@ -317,26 +330,34 @@ def citeproc_args(work: Path, style: Style, bibliography: Path) -> tuple[str, ..
     the ``bibliography`` and ``csl`` values into the document's custom properties,
     where an absolute path would leak the machine's layout and break reproducibility.
     """
-    for name in CITATION_FILTERS:
+    for name in (DEDUPE_FILTER, NO_BREAK_FILTER, FIGURES_FILTER):
         (work / name).write_bytes(data_file(name).read_bytes())
     (work / STYLE_FILE).write_bytes(style.path.read_bytes())
     if bibliography.parent.resolve() != work.resolve():
         (work / BIBLIOGRAPHY_FILE).write_bytes(bibliography.read_bytes())
         bibliography = work / BIBLIOGRAPHY_FILE
-    before, after, figures = CITATION_FILTERS
     return (
-        f"--lua-filter={before}",
         "--citeproc",
         f"--csl={STYLE_FILE}",
         f"--bibliography={bibliography.name}",
-        f"--lua-filter={after}",
-        f"--lua-filter={figures}",
         "--metadata=link-citations:false",
     )
 
 
-CITATION_FILTERS = ("dedupe-citations.lua", "citations.lua", "figures.lua")
-"""Lua filters run before and after citeproc (shipped in casekit/data)."""
+def needs_dedupe(citations: Iterable[Citation]) -> bool:
+    """Whether a citation names one key twice, e.g. ``[@a; @b; @a]``.
+
+    citeproc would print "[1,2,1]"; the dedupe filter fixes that, and is left out
+    when nothing needs it (it costs pandoc a walk of the whole document)."""
+    return any(len(set(c.keys)) != len(c.keys) for c in citations)
+
+
+DEDUPE_FILTER = "dedupe-citations.lua"
+"""Drops a key cited twice within one citation (runs before citeproc)."""
+NO_BREAK_FILTER = "citations.lua"
+"""Boxes each printed citation so Typst cannot break it across lines."""
+FIGURES_FILTER = "figures.lua"
+"""Hands casekit's drawn figures to writers that embed images."""
 STYLE_FILE = "style.csl"
 BIBLIOGRAPHY_FILE = "references.bib"
 
