@@ -54,22 +54,10 @@ class Job:
         )
 
     def pandoc(self, writer: str, *args: str) -> str:
-        return str(
-            pandoc.run(
-                [
-                    "--sandbox",
-                    "-f",
-                    "markdown",
-                    self.markdown.name,
-                    *self.cite_args(writer),
-                    "-t",
-                    writer,
-                    *args,
-                ],
-                env={"SOURCE_DATE_EPOCH": str(self.epoch)},
-                cwd=self.work,
-            )  # fmt: skip
-        )
+        command = ["--sandbox", "-f", "markdown", self.markdown.name, *self.cite_args(writer)]
+        command += ["-t", writer, *args, *pandoc.gc_options(self.markdown.stat().st_size)]
+        env = {"SOURCE_DATE_EPOCH": str(self.epoch)}
+        return str(pandoc.run(command, env=env, cwd=self.work))
 
 
 def _markdown(job: Job) -> bytes:
@@ -114,7 +102,8 @@ def _jats(job: Job) -> bytes:
     pandoc.run(
         ["--sandbox", "-f", "markdown", job.markdown.name, f"--metadata-file={references.name}",
          *args, "-t", "jats_archiving+element_citations", "-s",
-         "--default-image-extension=png", "-o", str(target)],
+         "--default-image-extension=png", "-o", str(target),
+         *pandoc.gc_options(job.markdown.stat().st_size)],
         env={"SOURCE_DATE_EPOCH": str(job.epoch)},
         cwd=job.work,
     )  # fmt: skip
