@@ -28,6 +28,14 @@ class Outcome:
     """build/ (without its cache) after a good build, before the scenario broke it."""
 
 
+def slow_pandoc(tmp_path: Path, seconds: float) -> Path:
+    """A pandoc that waits ``seconds`` before each run (for CASEKIT_PANDOC)."""
+    wrapper = tmp_path / "slow-pandoc"
+    wrapper.write_text(f'#!/bin/sh\nsleep {seconds}\nexec "{pandoc.pandoc_path()}" "$@"\n')
+    wrapper.chmod(0o755)
+    return wrapper
+
+
 def build_state(project: Path) -> dict[str, bytes]:
     root = project / "build"
     if not root.is_dir():

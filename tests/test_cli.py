@@ -9,6 +9,7 @@ fragments, in order: file:line first, then the message and hint).
 from __future__ import annotations
 
 import os
+import pty
 import subprocess
 import sys
 from pathlib import Path
@@ -18,7 +19,7 @@ from click.testing import CliRunner
 
 from casekit.cli import main
 
-from .scenario import all_scenarios, build_state, run_scenario
+from .scenario import all_scenarios, build_state, run_scenario, slow_pandoc
 
 
 @pytest.mark.parametrize("scenario", all_scenarios(), ids=lambda p: p.name)
@@ -136,6 +137,40 @@ def test_progress_shows_stages_only_for_slow_builds_on_a_terminal() -> None:
     time.sleep(0.1)
     progress.close()
     assert piped.text == ""
+
+
+def _build_on(project: Path, tmp_path: Path, terminal: bool) -> str:
+    """stderr of ``casekit build pdf docx`` with a pandoc slowed to make it last over a
+    second; a pseudo-terminal stands in for the author's terminal when ``terminal``."""
+    command = [sys.executable, "-m", "casekit", "build", "pdf", "docx", "-C", str(project)]
+    env = {**os.environ, "CASEKIT_PANDOC": str(slow_pandoc(tmp_path, 0.7))}
+    if not terminal:
+        run = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+        return run.stderr
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=follower)
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # the terminal closed with the process
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    assert proc.wait() == 0
+    return b"".join(chunks).decode("utf-8")
+
+
+def test_slow_build_shows_its_stages_on_a_terminal_only(example: Path, tmp_path: Path) -> None:
+    shown = _build_on(example, tmp_path, terminal=True)
+    lines = [part for part in shown.split("\r\x1b[K") if part]
+    assert any(line.startswith("casekit: cite pdf, docx…") for line in lines)
+    assert any(line.startswith("casekit: typeset pdf") for line in lines)
+    assert shown.endswith("\r\x1b[K")  # the progress line is cleared at the end
+    assert _build_on(example, tmp_path, terminal=False) == ""
 
 
 def test_quiet_build_prints_nothing(example: Path) -> None:

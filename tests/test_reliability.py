@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from casekit import pandoc
 from casekit.build import build
 from casekit.errors import CasekitError, OutputError
 from casekit.project import BuildConfig, Project
 
 from .conftest import copy_example, git_commit
+from .scenario import slow_pandoc
 
 
 def _state(build_dir: Path) -> dict[str, bytes]:
@@ -28,13 +28,6 @@ def _state(build_dir: Path) -> dict[str, bytes]:
         and ".cache" not in p.parts
         and not any(part.startswith(".tmp-") for part in p.parts)
     }
-
-
-def _slow_pandoc(tmp_path: Path, seconds: float) -> Path:
-    wrapper = tmp_path / "slow-pandoc"
-    wrapper.write_text(f'#!/bin/sh\nsleep {seconds}\nexec "{pandoc.pandoc_path()}" "$@"\n')
-    wrapper.chmod(0o755)
-    return wrapper
 
 
 def _start(project: Path, env: dict[str, str]) -> subprocess.Popen[str]:
@@ -55,7 +48,7 @@ def test_interrupted_build_keeps_previous_outputs(
     before = _state(example / "build")
     body = example / "templates" / "sections" / "discussion.md.j2"
     body.write_text(body.read_text(encoding="utf-8") + "\nA new sentence.\n", encoding="utf-8")
-    env = {"CASEKIT_PANDOC": str(_slow_pandoc(tmp_path, 3)), "SOURCE_DATE_EPOCH": "1700000000"}
+    env = {"CASEKIT_PANDOC": str(slow_pandoc(tmp_path, 3)), "SOURCE_DATE_EPOCH": "1700000000"}
     proc = _start(example, env)
     # Signal only once the build has started writing (its work directory exists):
     # then it is inside the slowed pandoc run, whatever the machine's speed.

@@ -12,7 +12,8 @@ import hashlib
 import json
 import platform
 import re
-from collections.abc import Iterable
+import threading
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -231,10 +232,10 @@ def build(config: BuildConfig) -> BuildResult:
         with outputs.workdir(project.build) as work:
             stage("cite")
             job = make_job(project, prepared, work, epoch)
-            stage("typeset")
+            steps = FormatSteps(formats, stage)
             with ThreadPoolExecutor(max_workers=max(1, config.jobs)) as pool:
                 made = dict(
-                    zip(formats, pool.map(lambda f: FORMATS[f].produce(job), formats), strict=True)
+                    zip(formats, pool.map(lambda f: steps.run(f, job), formats), strict=True)
                 )
             files: dict[str, bytes] = {}
             written: dict[str, Path] = {}
@@ -267,6 +268,30 @@ def build(config: BuildConfig) -> BuildResult:
         raise
     document = prepared.document
     return BuildResult(written, manifest_path, len(prepared.keys), document.counts, document)
+
+
+class FormatSteps:
+    """Progress of formats made at once, shown as one line: "typeset pdf; cite docx"."""
+
+    def __init__(self, formats: list[str], stage: Callable[[str], None]):
+        self.status = dict.fromkeys(formats, "waiting")
+        self.stage = stage
+        self.lock = threading.Lock()
+
+    def run(self, name: str, job: Job) -> bytes:
+        """Make format ``name`` from ``job``, reporting its steps: cite, typeset, done."""
+        self.step(name, "cite")
+        data = FORMATS[name].produce(replace(job, on_step=lambda step: self.step(name, step)))
+        self.step(name, "done")
+        return data
+
+    def step(self, name: str, step: str) -> None:
+        with self.lock:
+            self.status[name] = step
+            by_step: dict[str, list[str]] = {}
+            for format_name, current in self.status.items():
+                by_step.setdefault(current, []).append(format_name)
+            self.stage("; ".join(f"{s} {', '.join(names)}" for s, names in by_step.items()))
 
 
 def output_dir(project: Project, journal: str | None, review: bool) -> Path:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Pandoc's citation key: starts with a letter, digit or underscore; may contain
 # internal punctuation from :.#$%&-+?<>~/ ; or is written in braces, @{...}.
@@ -34,11 +35,13 @@ class Citation:
     """Character offset of the group in the text it was found in."""
 
 
-def find_citations(markdown: str) -> list[Citation]:
+@lru_cache(maxsize=32)
+def find_citations(markdown: str) -> tuple[Citation, ...]:
     """Every citation group in ``markdown``, in reading order.
 
     A bracketed group counts once; a bare ``@key`` in running text is a group of
-    its own. Code spans and fenced code are skipped.
+    its own. Code spans and fenced code are skipped. A build asks this of the same
+    text several times (counts, numbering, key checks), so answers are remembered.
     """
     text = _MASK.sub(lambda m: " " * len(m.group(0)), markdown)
     found: list[Citation] = []
@@ -59,7 +62,7 @@ def find_citations(markdown: str) -> list[Citation]:
             continue
         found.append(Citation((_key(match),), position))
     found.sort(key=lambda c: c.offset)
-    return found
+    return tuple(found)
 
 
 def bracket_spans(markdown: str) -> list[tuple[int, int]]:

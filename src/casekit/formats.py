@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import pandoc
@@ -44,6 +44,9 @@ class Job:
     Each filter pass costs pandoc a walk of the whole document (about 0.2 s on a
     200-page manuscript), so a writer gets only the filters it needs."""
 
+    on_step: Callable[[str], None] = field(default=lambda step: None, compare=False)
+    """Told when the format moves to a new step (e.g. ``typeset``), for progress."""
+
     def cite_args(self, writer: str) -> tuple[str, ...]:
         """Pandoc arguments that resolve citations for ``writer``, filters included."""
         after = self.filters_typst if writer == "typst" else self.filters_other
@@ -70,6 +73,7 @@ def _pdf(job: Job) -> bytes:
         "typst", "--template", str(job.typst_template), *job.variables,
         "--default-image-extension=svg", "-o", str(source),
     )  # fmt: skip
+    job.on_step("typeset")
     return compile_pdf(source, job.work, job.epoch)
 
 
