@@ -14,7 +14,7 @@ PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 SOURCES := $(shell find src/casekit -name '*.py' -o -name '*.lua' -o -name '*.mk')
 INPUTS := $(wildcard manuscript/*.yaml) references.bib $(shell find templates -type f) $(SOURCES)
 
-.PHONY: pdf docx html txt md all journal check test lint fuzz bench clean distclean
+.PHONY: FORCE pdf docx html txt md all journal check test lint fuzz bench clean distclean
 pdf: build/manuscript.pdf
 docx: build/manuscript.docx
 html: build/manuscript.html
@@ -27,8 +27,17 @@ build/.all: $(INPUTS) | $(RUNTIME)
 	$(CASEKIT) build pdf docx html txt md
 	touch $@
 
-build/manuscript.%: $(INPUTS) | $(RUNTIME)
+# Each build writes build/.manuscript.EXT.d, a rule naming the inputs that output
+# read: editing the Typst template rebuilds the PDF only, editing reference.docx the
+# DOCX only, and a journal profile neither. A missing rule file (before the first
+# build, or deleted) counts as changed, so the output is built.
+-include $(wildcard build/.manuscript.*.d)
+
+.SECONDEXPANSION:
+build/manuscript.%: $$(if $$(wildcard build/.manuscript.$$*.d),,FORCE) $(SOURCES) | $(RUNTIME)
 	$(CASEKIT) build $*
+
+FORCE:
 
 $(RUNTIME): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

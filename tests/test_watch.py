@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from pathlib import Path
@@ -38,6 +39,39 @@ def test_watch_rebuilds_after_each_change_and_survives_errors(example: Path) -> 
         assert output.read_bytes() == good
         time.sleep(0.3)
         assert len(rebuilds) == 3  # nothing changed, nothing rebuilt
+    finally:
+        stop.set()
+        thread.join(timeout=30)
+    assert not thread.is_alive()
+
+
+def test_watch_rebuilds_only_the_formats_an_edit_touches(example: Path) -> None:
+    rebuilds: list[Rebuild] = []
+    stop = threading.Event()
+    config = BuildConfig(Project(example), ("md", "docx"))
+    thread = threading.Thread(target=watch, args=(config, rebuilds.append, stop, 0.05))
+    thread.start()
+    try:
+        _wait_for(lambda: len(rebuilds) == 1)
+        assert rebuilds[0].result is not None
+        assert set(rebuilds[0].result.outputs) == {"md", "docx"}
+        markdown = (example / "build" / "manuscript.md").stat().st_mtime_ns
+        reference = example / "templates" / "reference.docx"
+        reference.write_bytes(reference.read_bytes())
+        os.utime(reference, ns=(time.time_ns() + 10**9,) * 2)
+        _wait_for(lambda: len(rebuilds) == 2)
+        assert rebuilds[1].result is not None
+        assert set(rebuilds[1].result.outputs) == {"docx"}
+        assert (example / "build" / "manuscript.md").stat().st_mtime_ns == markdown
+        profile = example / "templates" / "journals" / "blood-advances.yaml"
+        profile.write_text(profile.read_text(encoding="utf-8") + "\n# note\n", encoding="utf-8")
+        time.sleep(0.4)
+        assert len(rebuilds) == 2  # no output of this build reads another journal's profile
+        section = example / "templates" / "sections" / "discussion.md.j2"
+        section.write_text(section.read_text(encoding="utf-8") + "\nMore.\n", encoding="utf-8")
+        _wait_for(lambda: len(rebuilds) == 3)
+        assert rebuilds[2].result is not None
+        assert set(rebuilds[2].result.outputs) == {"md", "docx"}
     finally:
         stop.set()
         thread.join(timeout=30)

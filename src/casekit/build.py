@@ -8,7 +8,6 @@ the previous outputs exactly as they were.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import platform
 import re
@@ -25,6 +24,14 @@ from .casedata import Case, load_case
 from .citations import Citation, cited_keys, find_citations
 from .counts import Counts
 from .data import data_file
+from .depends import (
+    input_hashes,
+    make_rule,
+    output_inputs,
+    recorded_digest,
+    rule_file,
+    sha256,
+)
 from .errors import CitationError, InputError, Location, OutputError, PrivacyError
 from .figures import make_figure
 from .formats import FORMATS, Job
@@ -34,7 +41,7 @@ from .pandoc import pandoc_version
 from .privacy import GateResult, scan_project
 from .project import BuildConfig, Project, source_date_epoch
 from .render import Document, render_document
-from .styles import Style, resolve_style
+from .styles import Style, is_style_path, resolve_style
 from .textfile import locate
 from .typeset import typst_version
 from .yamlfile import Loaded
@@ -238,19 +245,32 @@ def build(config: BuildConfig) -> BuildResult:
                     zip(formats, pool.map(lambda f: steps.run(f, job), formats), strict=True)
                 )
             files: dict[str, bytes] = {}
+            inputs: dict[str, list[str]] = {}
             written: dict[str, Path] = {}
+            spec = prepared.style.name
+            style_file = project.root / spec if is_style_path(spec) else None
             for name, data in made.items():
-                files[f"manuscript.{FORMATS[name].extension}"] = data
-                written[name] = out / f"manuscript.{FORMATS[name].extension}"
+                filename = f"manuscript.{FORMATS[name].extension}"
+                files[filename] = data
+                written[name] = out / filename
+                inputs[filename] = output_inputs(project, name, config.journal, style_file)
                 companions = FORMATS[name].companions
                 for extension, extra in (companions(job) if companions else {}).items():
                     files[f"manuscript.{extension}"] = extra
+                    inputs[f"manuscript.{extension}"] = inputs[filename]
             stage("write")
+            # The make rules go first, so that no rule is newer than its output.
+            rules = {
+                rule_file(path).name: make_rule(
+                    path.relative_to(project.root).as_posix(), inputs[path.name]
+                ).encode("utf-8")
+                for path in written.values()
+            }
             manifest_path = out / project.manifest.name
-            files[manifest_path.name] = _manifest(
-                project, prepared, epoch, config.command, files, manifest_path
+            manifest = _manifest(
+                project, prepared, epoch, config.command, files, inputs, manifest_path
             )
-            for filename, data in files.items():
+            for filename, data in {**rules, **files, manifest_path.name: manifest}.items():
                 staged[out / filename] = outputs.stage(out, filename, data)
             outputs.commit(staged)
     except OSError as exc:
@@ -387,31 +407,17 @@ STYLE_FILE = "style.csl"
 BIBLIOGRAPHY_FILE = "references.bib"
 
 
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def input_hashes(project: Project) -> dict[str, str]:
-    """SHA-256 of every input file, by path relative to the project."""
-    return {
-        p.relative_to(project.root).as_posix(): _sha256(p.read_bytes())
-        for p in project.input_files()
-    }
-
-
-def inputs_digest(hashes: dict[str, str]) -> str:
-    """One hash for a set of inputs: what each output records it was built from."""
-    return _sha256(json.dumps(hashes, sort_keys=True).encode("utf-8"))
-
-
 def _manifest(
     project: Project,
     prepared: Prepared,
     epoch: int,
     command: tuple[str, ...],
     files: dict[str, bytes],
+    inputs_of: dict[str, list[str]],
     path: Path,
 ) -> bytes:
+    """The manifest: tools, style and input hashes, and per output its hash and the
+    inputs it read (outputs of earlier builds into the same folder are kept)."""
     previous: dict[str, object] = {}
     try:
         old = json.loads(path.read_text(encoding="utf-8"))
@@ -420,7 +426,12 @@ def _manifest(
         previous = {}
     inputs = input_hashes(project)
     produced = {
-        filename: {"sha256": _sha256(data), "bytes": len(data), "inputs": inputs_digest(inputs)}
+        filename: {
+            "sha256": sha256(data),
+            "bytes": len(data),
+            "inputs": recorded_digest(inputs_of[filename], inputs),
+            "depends": inputs_of[filename],
+        }
         for filename, data in files.items()
     }
     style = prepared.style

@@ -13,8 +13,8 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
-from .build import input_hashes, inputs_digest
 from .citations import Citation, expected_groups
+from .depends import input_hashes, inputs_digest, recorded_digest
 from .errors import CasekitError, Location
 from .problems import Problem
 from .project import Project
@@ -24,13 +24,18 @@ from .styles import resolve_style
 MANIFEST = "manifest.json"
 
 
-def _stale(output: Path, current: str) -> str | None:
+def _stale(output: Path, hashes: dict[str, str]) -> str | None:
     """Why ``output`` may not match the sources, or None if it is current."""
     try:
         manifest = json.loads((output.parent / MANIFEST).read_text(encoding="utf-8"))
         record = manifest["outputs"][output.name]
     except (OSError, ValueError, KeyError, TypeError):
         return "build/manifest.json does not say what it was built from"
+    depends = record.get("depends")
+    if isinstance(depends, list):  # the inputs this output read, and only those
+        current = recorded_digest(depends, hashes)
+    else:
+        current = inputs_digest(hashes)
     if record.get("inputs") != current:
         return "its inputs changed since it was built"
     if record.get("sha256") != hashlib.sha256(output.read_bytes()).hexdigest():
@@ -50,10 +55,10 @@ def compare_outputs(
     built = [ext for ext in READERS if (out / f"manuscript.{ext}").is_file()]
     if not built:
         return
-    current = inputs_digest(input_hashes(project))
+    hashes = input_hashes(project)
     for ext in list(built):
         path = out / f"manuscript.{ext}"
-        why = _stale(path, current)
+        why = _stale(path, hashes)
         if why is not None:
             built.remove(ext)
             problems.append(

@@ -71,10 +71,14 @@ def dependent_parent(name: str) -> str | None:
     return _parent_name(path.read_text(encoding="utf-8"))
 
 
+def is_style_path(spec: str) -> bool:
+    """Whether a style is given as a file (``styles/my.csl``) rather than a catalogue name."""
+    return spec.endswith(".csl") or "/" in spec or "\\" in spec
+
+
 def resolve_style(spec: str, base: Path, where: Location | None = None) -> Style:
     """Resolve a style name or path (relative to ``base``) to an independent style file."""
-    looks_like_path = spec.endswith(".csl") or "/" in spec or "\\" in spec
-    if looks_like_path:
+    if is_style_path(spec):
         path = (base / spec).resolve()
         if not path.is_file():
             raise StyleError(f"style file {spec!r} not found", where, "check the path")

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Literal
 
 from . import __version__
-from .build import input_hashes, inputs_digest
+from .depends import input_hashes, inputs_digest, recorded_digest
 from .errors import InputError, Location
 from .pandoc import pandoc_version
 from .project import Project
@@ -83,7 +83,13 @@ def verify(project: Project) -> list[OutputStatus]:
         )
         for name, record in sorted(outputs.items()):
             path = manifest_path.parent / name
-            statuses.append(_status(path, record, digest, changed, tool_change))
+            depends = record.get("depends")
+            if isinstance(depends, list):  # the inputs this output read, and only those
+                expected = recorded_digest(depends, current_inputs)
+                mine = [name for name in changed if name in depends]
+            else:
+                expected, mine = digest, changed
+            statuses.append(_status(path, record, expected, mine, tool_change))
     return statuses
 
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from threading import Event
 
 from .build import BuildResult, build
+from .depends import output_inputs
 from .errors import CasekitError
 from .project import BuildConfig
 
@@ -45,27 +46,54 @@ def snapshot(config: BuildConfig) -> Snapshot:
     return state
 
 
+def affected(config: BuildConfig, formats: tuple[str, ...], changed: set[Path]) -> tuple[str, ...]:
+    """The ``formats`` whose outputs read one of the ``changed`` files (all of them when
+    a file disappeared: the next build must say what is missing)."""
+    if any(not path.exists() for path in changed):
+        return formats
+    project = config.project
+    names = {path.relative_to(project.root).as_posix() for path in changed}
+    return tuple(f for f in formats if names & set(output_inputs(project, f, config.journal)))
+
+
 def watch(
     config: BuildConfig,
     report: Callable[[Rebuild], None],
     stop: Event,
     interval: float = 0.25,
 ) -> int:
-    """Build now and after every change until ``stop`` is set; returns the builds made."""
+    """Build now and after every change until ``stop`` is set; returns the builds made.
+
+    After a good build, a change rebuilds only the formats whose outputs read the
+    changed file: an edit to the Typst template leaves the DOCX alone, and an edit to
+    another journal's profile rebuilds nothing.
+    """
     builds = 0
     seen: Snapshot | None = None
+    formats: tuple[str, ...] | None = None  # all formats, once a build has said which
     while not stop.is_set():
         current = snapshot(config)
         if current != seen:
+            todo = config
+            if seen is not None and formats is not None:
+                changed = {p for p in current.keys() | seen.keys() if current.get(p) != seen.get(p)}
+                todo = replace(config, formats=affected(config, formats, changed))
             seen = current
+            if not todo.formats and formats is not None:
+                stop.wait(interval)
+                continue
             started = time.perf_counter()
             try:
-                result: BuildResult | None = build(config)
+                result: BuildResult | None = build(todo)
                 error: CasekitError | None = None
             except CasekitError as exc:
                 result, error = None, exc
             report(Rebuild(time.perf_counter() - started, result, error))
             builds += 1
+            if result is not None and formats is None:
+                formats = tuple(result.outputs)
+            elif result is None:
+                formats = None  # after a failure, the next change rebuilds everything
             seen = snapshot(config)  # what the build read, not what it wrote
         stop.wait(interval)
     return builds

@@ -5,16 +5,30 @@
 CASEKIT ?= casekit
 INPUTS := $(wildcard manuscript/*.yaml) references.bib $(shell find templates -type f 2>/dev/null)
 
-.PHONY: pdf docx html txt md all check clean
+.PHONY: FORCE pdf docx html txt md all check clean
 pdf: build/manuscript.pdf
 docx: build/manuscript.docx
 html: build/manuscript.html
 txt: build/manuscript.txt
 md: build/manuscript.md
-all: pdf docx html txt md
+# One casekit run makes every format (they share the render and run concurrently).
+all: build/.all
 
-build/manuscript.%: $(INPUTS)
+build/.all: $(INPUTS)
+	$(CASEKIT) build pdf docx html txt md
+	touch $@
+
+# Each build writes build/.manuscript.EXT.d, a rule naming the inputs that output
+# read: editing the Typst template rebuilds the PDF only, editing reference.docx the
+# DOCX only. A missing rule file (before the first build, or deleted) counts as
+# changed, so the output is built.
+-include $(wildcard build/.manuscript.*.d)
+
+.SECONDEXPANSION:
+build/manuscript.%: $$(if $$(wildcard build/.manuscript.$$*.d),,FORCE)
 	$(CASEKIT) build $*
+
+FORCE:
 
 check:
 	$(CASEKIT) check --built --strict

@@ -1,0 +1,120 @@
+"""Per-output inputs: what each output read, in the manifest and as make rules.
+
+An edit must rebuild only the outputs that read the edited file, through `make`
+(the project Makefile that `casekit new` writes) and in what `casekit verify` and
+`casekit check` call stale.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from casekit.build import build
+from casekit.data import data_file
+from casekit.depends import make_rule, output_inputs, rule_file
+from casekit.project import BuildConfig, Project
+from casekit.verify import verify
+
+CASEKIT = str(Path(sys.executable).parent / "casekit")
+
+
+def _states(project: Path) -> dict[str, str]:
+    return {s.path.name: s.state for s in verify(Project(project)) if s.path.parent.name == "build"}
+
+
+def test_each_format_reads_only_its_own_templates(example: Path) -> None:
+    project = Project(example)
+    pdf = output_inputs(project, "pdf", None)
+    docx = output_inputs(project, "docx", None)
+    html = output_inputs(project, "html", "blood-advances")
+    assert "templates/pandoc/manuscript.typ" in pdf and "templates/reference.docx" not in pdf
+    assert "templates/reference.docx" in docx and "templates/pandoc/manuscript.typ" not in docx
+    for inputs in (pdf, docx, html):
+        assert "templates/sections/discussion.md.j2" in inputs
+        assert "references.bib" in inputs and "manuscript/case.yaml" in inputs
+    assert not any(name.startswith("templates/journals/") for name in pdf + docx)
+    assert [n for n in html if n.startswith("templates/journals/")] == [
+        "templates/journals/blood-advances.yaml"
+    ]
+
+
+def test_a_project_csl_file_is_an_input(example: Path) -> None:
+    (example / "styles").mkdir()
+    style = example / "styles" / "house.csl"
+    shutil.copy2(example / "templates" / "reference.docx", style)  # content is not read
+    assert "styles/house.csl" in output_inputs(Project(example), "pdf", None, style)
+
+
+def test_make_rule_escapes_names_and_survives_deleted_inputs() -> None:
+    rule = make_rule("build/manuscript.pdf", ["templates/my section.md.j2", "a$b#c.yaml"])
+    assert rule.startswith("build/manuscript.pdf: \\\n  templates/my\\ section.md.j2 \\\n")
+    assert "a$$b\\#c.yaml" in rule
+    assert "\ntemplates/my\\ section.md.j2:\n" in rule  # an empty rule per input
+
+
+def test_build_writes_a_rule_beside_each_output(example: Path) -> None:
+    result = build(BuildConfig(Project(example), ("pdf", "docx")))
+    for name, output in result.outputs.items():
+        rule = rule_file(output).read_text(encoding="utf-8")
+        assert rule.startswith(f"build/manuscript.{name}:")
+        # Staged first, so a rule is never newer than its output (make would rebuild).
+        assert rule_file(output).stat().st_mtime_ns <= output.stat().st_mtime_ns
+
+
+def test_verify_calls_stale_only_the_outputs_that_read_an_edit(example: Path) -> None:
+    build(BuildConfig(Project(example), ("pdf", "docx", "html")))
+    typst = example / "templates" / "pandoc" / "manuscript.typ"
+    typst.write_text(typst.read_text(encoding="utf-8") + "\n// an edit\n", encoding="utf-8")
+    assert _states(example) == {
+        "manuscript.pdf": "stale",
+        "manuscript.docx": "current",
+        "manuscript.html": "current",
+    }
+    section = example / "templates" / "sections" / "discussion.md.j2"
+    section.write_text(section.read_text(encoding="utf-8") + "\nMore.\n", encoding="utf-8")
+    assert set(_states(example).values()) == {"stale"}
+
+
+def _make(project: Path, *targets: str) -> list[str]:
+    """The casekit commands `make` ran for ``targets``.
+
+    Afterwards every input is dated 200 s ago and every output 100 s ago, so that an
+    input touched next is newer than the outputs whatever the file system's grain."""
+    out = subprocess.run(
+        ["make", "-C", str(project), f"CASEKIT={CASEKIT}", *targets],
+        capture_output=True, text=True, check=True, env={**os.environ, "MAKEFLAGS": ""},
+    )  # fmt: skip
+    now = time.time()
+    for path in project.rglob("*"):
+        if path.is_file():
+            age = 100 if path.is_relative_to(project / "build") else 200
+            os.utime(path, (now - age, now - age))
+    return [line for line in out.stdout.splitlines() if " build " in line]
+
+
+def _touch(path: Path) -> None:
+    os.utime(path)
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
+def test_make_rebuilds_only_the_outputs_an_edit_touches(example: Path) -> None:
+    shutil.copy2(data_file("project.mk"), example / "Makefile")
+    assert len(_make(example, "pdf", "docx")) == 2
+    assert _make(example, "pdf", "docx") == []  # nothing changed
+    _touch(example / "templates" / "reference.docx")
+    assert _make(example, "pdf", "docx") == [f"{CASEKIT} build docx"]
+    _touch(example / "templates" / "pandoc" / "manuscript.typ")
+    assert _make(example, "pdf", "docx") == [f"{CASEKIT} build pdf"]
+    _touch(example / "templates" / "journals" / "blood-advances.yaml")
+    assert _make(example, "pdf", "docx") == []
+    _touch(example / "templates" / "sections" / "discussion.md.j2")
+    assert len(_make(example, "pdf", "docx")) == 2
+    rule_file(example / "build" / "manuscript.pdf").unlink()  # lost: rebuild, not skip
+    assert _make(example, "pdf", "docx") == [f"{CASEKIT} build pdf"]
