@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -95,8 +96,8 @@ journal_option = click.option(
     "--review", is_flag=True, help="Blinded copy: no author names, line numbers, double spacing."
 )
 @click.option(
-    "-j", "--jobs", type=click.IntRange(1, 8), default=2, show_default=True,
-    help="Formats made at once.",
+    "-j", "--jobs", type=click.IntRange(1, 16), default=min(16, os.cpu_count() or 2),
+    show_default="the number of CPUs", help="Formats made at once.",
 )  # fmt: skip
 @click.option("-q", "--quiet", is_flag=True, help="No progress and no list of written files.")
 @click.pass_context
