@@ -43,6 +43,11 @@ def test_each_format_reads_only_its_own_templates(example: Path) -> None:
     assert [n for n in html if n.startswith("templates/journals/")] == [
         "templates/journals/blood-advances.yaml"
     ]
+    # A journal's or review copy's Word styles come from its layout, not reference.docx.
+    for journal, review in (("blood-advances", False), (None, True)):
+        assert "templates/reference.docx" not in output_inputs(
+            project, "docx", journal, review=review
+        )
 
 
 def test_a_project_csl_file_is_an_input(example: Path) -> None:

@@ -11,8 +11,7 @@ from __future__ import annotations
 import json
 import platform
 import re
-import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -39,6 +38,7 @@ from .journals import Journal, Layout, Profile, load_profile
 from .manuscript import Manuscript, load_manuscript
 from .pandoc import pandoc_version
 from .privacy import GateResult, scan_project
+from .progress import FormatSteps
 from .project import BuildConfig, Project, source_date_epoch
 from .render import Document, render_document
 from .styles import Style, is_style_path, resolve_style
@@ -240,10 +240,15 @@ def build(config: BuildConfig) -> BuildResult:
             stage("cite")
             job = make_job(project, prepared, work, epoch)
             steps = FormatSteps(formats, stage)
+
+            def produce(name: str) -> bytes:
+                steps.step(name, "cite")
+                data = FORMATS[name].produce(replace(job, on_step=steps.reporter(name)))
+                steps.step(name, "done")
+                return data
+
             with ThreadPoolExecutor(max_workers=max(1, config.jobs)) as pool:
-                made = dict(
-                    zip(formats, pool.map(lambda f: steps.run(f, job), formats), strict=True)
-                )
+                made = dict(zip(formats, pool.map(produce, formats), strict=True))
             files: dict[str, bytes] = {}
             inputs: dict[str, list[str]] = {}
             written: dict[str, Path] = {}
@@ -253,7 +258,9 @@ def build(config: BuildConfig) -> BuildResult:
                 filename = f"manuscript.{FORMATS[name].extension}"
                 files[filename] = data
                 written[name] = out / filename
-                inputs[filename] = output_inputs(project, name, config.journal, style_file)
+                inputs[filename] = output_inputs(
+                    project, name, config.journal, style_file, prepared.review
+                )
                 companions = FORMATS[name].companions
                 for extension, extra in (companions(job) if companions else {}).items():
                     files[f"manuscript.{extension}"] = extra
@@ -288,30 +295,6 @@ def build(config: BuildConfig) -> BuildResult:
         raise
     document = prepared.document
     return BuildResult(written, manifest_path, len(prepared.keys), document.counts, document)
-
-
-class FormatSteps:
-    """Progress of formats made at once, shown as one line: "typeset pdf; cite docx"."""
-
-    def __init__(self, formats: list[str], stage: Callable[[str], None]):
-        self.status = dict.fromkeys(formats, "waiting")
-        self.stage = stage
-        self.lock = threading.Lock()
-
-    def run(self, name: str, job: Job) -> bytes:
-        """Make format ``name`` from ``job``, reporting its steps: cite, typeset, done."""
-        self.step(name, "cite")
-        data = FORMATS[name].produce(replace(job, on_step=lambda step: self.step(name, step)))
-        self.step(name, "done")
-        return data
-
-    def step(self, name: str, step: str) -> None:
-        with self.lock:
-            self.status[name] = step
-            by_step: dict[str, list[str]] = {}
-            for format_name, current in self.status.items():
-                by_step.setdefault(current, []).append(format_name)
-            self.stage("; ".join(f"{s} {', '.join(names)}" for s, names in by_step.items()))
 
 
 def output_dir(project: Project, journal: str | None, review: bool) -> Path:

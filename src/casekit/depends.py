@@ -35,19 +35,26 @@ def inputs_digest(hashes: Mapping[str, str | None]) -> str:
 
 
 def output_inputs(
-    project: Project, format_name: str, journal: str | None, style: Path | None = None
+    project: Project,
+    format_name: str,
+    journal: str | None,
+    style: Path | None = None,
+    review: bool = False,
 ) -> list[str]:
     """The inputs an output of ``format_name`` reads, relative to the project.
 
     Every input except the Typst template and anything else under templates/pandoc/
-    (pdf only), templates/reference.docx (docx only), and the journal profiles other
-    than ``journal``'s. ``style`` is added when it is a CSL file of the project's own.
+    (pdf only), templates/reference.docx (docx only, and not for a journal or review
+    copy, whose Word styles are made from the profile's layout), and the journal
+    profiles other than ``journal``'s. ``style`` is added when it is a CSL file of the
+    project's own.
     """
+    own_reference = format_name == "docx" and journal is None and not review
     pandoc_templates = project.templates / "pandoc"
     profiles = project.templates / "journals"
     kept = []
     for path in project.input_files():
-        if path == project.reference_docx and format_name != "docx":
+        if path == project.reference_docx and not own_reference:
             continue
         if path.is_relative_to(pandoc_templates) and format_name != "pdf":
             continue

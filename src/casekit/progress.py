@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from typing import TextIO
 
 DELAY = 1.0
@@ -56,3 +57,24 @@ class Progress:
                 self.stream.write("\r\x1b[K")
                 self.stream.flush()
             self.showing = False
+
+
+class FormatSteps:
+    """Progress of formats made at once, shown as one stage: "typeset pdf; cite docx"."""
+
+    def __init__(self, formats: list[str], stage: Callable[[str], None]):
+        self.status = dict.fromkeys(formats, "waiting")
+        self.stage = stage
+        self.lock = threading.Lock()
+
+    def reporter(self, name: str) -> Callable[[str], None]:
+        """What format ``name`` calls with each new step."""
+        return lambda step: self.step(name, step)
+
+    def step(self, name: str, step: str) -> None:
+        with self.lock:
+            self.status[name] = step
+            by_step: dict[str, list[str]] = {}
+            for format_name, current in self.status.items():
+                by_step.setdefault(current, []).append(format_name)
+            self.stage("; ".join(f"{s} {', '.join(names)}" for s, names in by_step.items()))
