@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from casekit import pandoc
 
 
@@ -24,14 +26,21 @@ def test_bundled_pandoc_is_found_without_importing_pypandoc() -> None:
     assert out[1] == "False"
 
 
-def test_only_large_input_gets_a_larger_old_generation() -> None:
+def test_only_large_input_gets_a_larger_old_generation(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(pandoc.PANDOC_ENV, raising=False)
     assert pandoc.gc_options(20_000) == []
     options = pandoc.gc_options(pandoc.LARGE_INPUT)
     assert options[0] == "+RTS" and options[-1] == "-RTS"
+    monkeypatch.setenv(pandoc.PANDOC_ENV, "/opt/other/pandoc")  # may lack -rtsopts
+    assert pandoc.gc_options(pandoc.LARGE_INPUT) == []
 
 
-def test_pandoc_accepts_the_runtime_options(tmp_path: Path) -> None:
+def test_pandoc_accepts_the_runtime_options(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A pandoc built without -rtsopts would refuse them; the bundled one must not."""
+    monkeypatch.delenv(pandoc.PANDOC_ENV, raising=False)
+    assert pandoc.gc_options(pandoc.LARGE_INPUT)
     source = tmp_path / "doc.md"
     source.write_text("Some *text*.\n", encoding="utf-8")
     out = pandoc.run(
