@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from .citations import Citation, expected_groups
-from .depends import input_hashes, inputs_digest, recorded_digest
+from .depends import input_hashes, output_is_current
 from .errors import CasekitError, Location
 from .problems import Problem
 from .project import Project
@@ -31,12 +31,7 @@ def _stale(output: Path, hashes: dict[str, str]) -> str | None:
         record = manifest["outputs"][output.name]
     except (OSError, ValueError, KeyError, TypeError):
         return "build/manifest.json does not say what it was built from"
-    depends = record.get("depends")
-    if isinstance(depends, list):  # the inputs this output read, and only those
-        current = recorded_digest(depends, hashes)
-    else:
-        current = inputs_digest(hashes)
-    if record.get("inputs") != current:
+    if not output_is_current(record, hashes):
         return "its inputs changed since it was built"
     if record.get("sha256") != hashlib.sha256(output.read_bytes()).hexdigest():
         return "the file changed after it was built"

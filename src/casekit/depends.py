@@ -73,6 +73,22 @@ def recorded_digest(names: Iterable[str], hashes: Mapping[str, str]) -> str:
     return inputs_digest({name: hashes.get(name) for name in names})
 
 
+def output_is_current(record: Mapping[str, object], hashes: Mapping[str, str]) -> bool:
+    """Whether a manifest's output ``record`` was built from the inputs ``hashes`` give.
+
+    Only the inputs the output read count; a record without that list (an older
+    manifest) counts every input."""
+    depends = record.get("depends")
+    names = [str(n) for n in depends] if isinstance(depends, list) else list(hashes)
+    return record.get("inputs") == recorded_digest(names, hashes)
+
+
+def inputs_read(record: Mapping[str, object], names: Iterable[str]) -> list[str]:
+    """Those of ``names`` the output ``record`` read (all of them for an older record)."""
+    depends = record.get("depends")
+    return [n for n in names if not isinstance(depends, list) or n in depends]
+
+
 def make_rule(target: str, inputs: list[str]) -> str:
     """A make rule: ``target`` depends on ``inputs``; each input also gets an empty
     rule of its own, so that deleting one rebuilds the target instead of stopping make."""

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Literal
 
 from . import __version__
-from .depends import input_hashes, inputs_digest, recorded_digest
+from .depends import input_hashes, inputs_read, output_is_current
 from .errors import InputError, Location
 from .pandoc import pandoc_version
 from .project import Project
@@ -55,7 +55,6 @@ def verify(project: Project) -> list[OutputStatus]:
             hint="build first, e.g. `casekit build pdf docx`",
         )
     current_inputs = input_hashes(project)
-    digest = inputs_digest(current_inputs)
     tools_now = {"pandoc": pandoc_version(project.cache), "typst": typst_version(),
                  "python": platform.python_version()}  # fmt: skip
     statuses: list[OutputStatus] = []
@@ -83,24 +82,20 @@ def verify(project: Project) -> list[OutputStatus]:
         )
         for name, record in sorted(outputs.items()):
             path = manifest_path.parent / name
-            depends = record.get("depends")
-            if isinstance(depends, list):  # the inputs this output read, and only those
-                expected = recorded_digest(depends, current_inputs)
-                mine = [name for name in changed if name in depends]
-            else:
-                expected, mine = digest, changed
-            statuses.append(_status(path, record, expected, mine, tool_change))
+            current = output_is_current(record, current_inputs)
+            mine = inputs_read(record, changed)
+            statuses.append(_status(path, record, current, mine, tool_change))
     return statuses
 
 
 def _status(
-    path: Path, record: dict[str, object], digest: str, changed: list[str], tools: list[str]
+    path: Path, record: dict[str, object], current: bool, changed: list[str], tools: list[str]
 ) -> OutputStatus:
     if not path.is_file():
         return OutputStatus(path, "missing", "recorded in the manifest but not on disk")
     if hashlib.sha256(path.read_bytes()).hexdigest() != record.get("sha256"):
         return OutputStatus(path, "modified", "its bytes differ from those the build wrote")
-    if record.get("inputs") != digest:
+    if not current:
         if not changed:
             return OutputStatus(path, "stale", "built from earlier inputs than the manifest's")
         why = ", ".join(changed[:3]) + (" …" if len(changed) > 3 else "")
