@@ -123,3 +123,26 @@ def test_make_rebuilds_only_the_outputs_an_edit_touches(example: Path) -> None:
     assert len(_make(example, "pdf", "docx")) == 2
     rule_file(example / "build" / "manuscript.pdf").unlink()  # lost: rebuild, not skip
     assert _make(example, "pdf", "docx") == [f"{CASEKIT} build pdf"]
+
+
+def test_check_built_rebuilds_only_outputs_that_are_not_current(example: Path) -> None:
+    from click.testing import CliRunner
+
+    from casekit.cli import main
+
+    def check() -> dict[str, int]:
+        result = CliRunner().invoke(main, ["check", "--built", "-C", str(example)])
+        assert result.exit_code == 0, result.output
+        assert "2 outputs compared" in result.output
+        return {p.name: p.stat().st_mtime_ns for p in (example / "build").glob("manuscript.*")}
+
+    first = check()
+    assert set(first) == {"manuscript.pdf", "manuscript.docx"}
+    assert check() == first  # nothing changed: nothing rebuilt
+    _touch(example / "templates" / "reference.docx")  # same bytes (a checkout): current
+    assert check() == first
+    typst = example / "templates" / "pandoc" / "manuscript.typ"
+    typst.write_text(typst.read_text(encoding="utf-8") + "\n// an edit\n", encoding="utf-8")
+    third = check()
+    assert third["manuscript.docx"] == first["manuscript.docx"]
+    assert third["manuscript.pdf"] != first["manuscript.pdf"]

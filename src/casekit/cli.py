@@ -248,17 +248,25 @@ def check_command(
     project.check_exists()
     extra: list[Problem] = []
     if built:
-        # The journal's formats; without one, pdf, docx and whatever else is already built.
-        present = tuple(
-            name for name in OUTPUT_FORMATS
-            if (project.build / f"manuscript.{FORMATS[name].extension}").is_file()
-        )  # fmt: skip
-        formats = () if journal else tuple(dict.fromkeys(("pdf", "docx", *present)))
+        # The journal's formats; without one, pdf, docx and whatever else is already
+        # built, leaving out outputs that are current (same inputs, tools and bytes).
+        from .verify import current_outputs
+
+        def output(name: str) -> Path:
+            return project.build / f"manuscript.{FORMATS[name].extension}"
+
+        present = tuple(name for name in OUTPUT_FORMATS if output(name).is_file())
+        formats: tuple[str, ...] = ()
+        if not journal:
+            current = current_outputs(project)
+            wanted = dict.fromkeys(("pdf", "docx", *present))
+            formats = tuple(name for name in wanted if output(name) not in current)
         try:
-            config = BuildConfig(
-                project, formats, command=("casekit", *sys.argv[1:]), journal=journal
-            )
-            build(config)
+            if formats or journal:
+                config = BuildConfig(
+                    project, formats, command=("casekit", *sys.argv[1:]), journal=journal
+                )
+                build(config)
         except CasekitError as exc:
             extra.append(Problem.from_error("build-failed", exc))
     report = run_checks(project, journal)

@@ -88,6 +88,13 @@ def verify(project: Project) -> list[OutputStatus]:
     return statuses
 
 
+def current_outputs(project: Project) -> set[Path]:
+    """The outputs under build/ that are current (none when nothing was built)."""
+    if not manifests(project):
+        return set()
+    return {status.path for status in verify(project) if status.state == "current"}
+
+
 def _status(
     path: Path, record: dict[str, object], current: bool, changed: list[str], tools: list[str]
 ) -> OutputStatus:
