@@ -10,9 +10,10 @@ RUNTIME := $(VENV)/.installed-runtime
 DEV := $(VENV)/.installed-dev
 PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 
-# Everything a build reads: changing any of it rebuilds; nothing else does.
+# casekit's own code: changing it rebuilds every output (each output's inputs come
+# from the rule the build writes beside it, see below).
 SOURCES := $(shell find src/casekit -name '*.py' -o -name '*.lua' -o -name '*.mk')
-INPUTS := $(wildcard manuscript/*.yaml) references.bib $(shell find templates -type f) $(SOURCES)
+FORMATS := pdf docx html txt md
 
 .PHONY: FORCE pdf docx html txt md all journal check test lint fuzz bench clean distclean
 pdf: build/manuscript.pdf
@@ -20,12 +21,14 @@ docx: build/manuscript.docx
 html: build/manuscript.html
 txt: build/manuscript.txt
 md: build/manuscript.md
-# One casekit run makes every format (they share the render and run concurrently).
-all: build/.all
-
-build/.all: $(INPUTS) | $(RUNTIME)
-	$(CASEKIT) build pdf docx html txt md
-	touch $@
+# One casekit run makes every format that is out of date: they share the render and
+# are made at once. `make -q` asks each output's rule whether it is current.
+all: | $(RUNTIME)
+	@stale=""; for f in $(FORMATS); do \
+	  $(MAKE) --no-print-directory -q build/manuscript.$$f || stale="$$stale $$f"; \
+	done; \
+	if [ -n "$$stale" ]; then echo "$(CASEKIT) build$$stale"; $(CASEKIT) build$$stale; \
+	else echo "every format is up to date"; fi
 
 # Each build writes build/.manuscript.EXT.d, a rule naming the inputs that output
 # read: editing the Typst template rebuilds the PDF only, editing reference.docx the

@@ -123,6 +123,11 @@ def test_make_rebuilds_only_the_outputs_an_edit_touches(example: Path) -> None:
     assert len(_make(example, "pdf", "docx")) == 2
     rule_file(example / "build" / "manuscript.pdf").unlink()  # lost: rebuild, not skip
     assert _make(example, "pdf", "docx") == [f"{CASEKIT} build pdf"]
+    # `make all`: one casekit run for the formats that are out of date, and only those.
+    assert _make(example, "all") == [f"{CASEKIT} build html txt md"]
+    assert _make(example, "all") == []
+    _touch(example / "templates" / "pandoc" / "manuscript.typ")
+    assert _make(example, "all") == [f"{CASEKIT} build pdf"]
 
 
 def test_check_built_rebuilds_only_outputs_that_are_not_current(example: Path) -> None:

@@ -3,7 +3,7 @@
 # CASEKIT names the casekit command; override it if casekit is not on PATH,
 # e.g. `make pdf CASEKIT=/path/to/casekit/.venv/bin/casekit`.
 CASEKIT ?= casekit
-INPUTS := $(wildcard manuscript/*.yaml) references.bib $(shell find templates -type f 2>/dev/null)
+FORMATS := pdf docx html txt md
 
 .PHONY: FORCE pdf docx html txt md all check clean
 pdf: build/manuscript.pdf
@@ -11,12 +11,14 @@ docx: build/manuscript.docx
 html: build/manuscript.html
 txt: build/manuscript.txt
 md: build/manuscript.md
-# One casekit run makes every format (they share the render and run concurrently).
-all: build/.all
-
-build/.all: $(INPUTS)
-	$(CASEKIT) build pdf docx html txt md
-	touch $@
+# One casekit run makes every format that is out of date: they share the render and
+# are made at once. `make -q` asks each output's rule whether it is current.
+all:
+	@stale=""; for f in $(FORMATS); do \
+	  $(MAKE) --no-print-directory -q build/manuscript.$$f || stale="$$stale $$f"; \
+	done; \
+	if [ -n "$$stale" ]; then echo "$(CASEKIT) build$$stale"; $(CASEKIT) build$$stale; \
+	else echo "every format is up to date"; fi
 
 # Each build writes build/.manuscript.EXT.d, a rule naming the inputs that output
 # read: editing the Typst template rebuilds the PDF only, editing reference.docx the
