@@ -10,37 +10,14 @@ RUNTIME := $(VENV)/.installed-runtime
 DEV := $(VENV)/.installed-dev
 PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 
-# casekit's own code: changing it rebuilds every output (each output's inputs come
-# from the rule the build writes beside it, see below).
-SOURCES := $(shell find src/casekit -name '*.py' -o -name '*.lua' -o -name '*.mk')
-FORMATS := pdf docx html txt md
+# The build rules are those every casekit project gets (src/casekit/data/project.mk):
+# one output per format, each rebuilt only when an input it read changes. Here they
+# also depend on casekit's own code, and wait for .venv to be set up.
+CASEKIT_SOURCES := $(shell find src/casekit -name '*.py' -o -name '*.lua' -o -name '*.mk')
+CASEKIT_SETUP := $(RUNTIME)
+include src/casekit/data/project.mk
 
-.PHONY: FORCE pdf docx html txt md all journal check test lint fuzz bench clean distclean
-pdf: build/manuscript.pdf
-docx: build/manuscript.docx
-html: build/manuscript.html
-txt: build/manuscript.txt
-md: build/manuscript.md
-# One casekit run makes every format that is out of date: they share the render and
-# are made at once. `make -q` asks each output's rule whether it is current.
-all: | $(RUNTIME)
-	@stale=""; for f in $(FORMATS); do \
-	  $(MAKE) --no-print-directory -q build/manuscript.$$f || stale="$$stale $$f"; \
-	done; \
-	if [ -n "$$stale" ]; then echo "$(CASEKIT) build$$stale"; $(CASEKIT) build$$stale; \
-	else echo "every format is up to date"; fi
-
-# Each build writes build/.manuscript.EXT.d, a rule naming the inputs that output
-# read: editing the Typst template rebuilds the PDF only, editing reference.docx the
-# DOCX only, and a journal profile neither. A missing rule file (before the first
-# build, or deleted) counts as changed, so the output is built.
--include $(wildcard build/.manuscript.*.d)
-
-.SECONDEXPANSION:
-build/manuscript.%: $$(if $$(wildcard build/.manuscript.$$*.d),,FORCE) $(SOURCES) | $(RUNTIME)
-	$(CASEKIT) build $*
-
-FORCE:
+.PHONY: journal test lint fuzz bench distclean
 
 $(RUNTIME): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -61,10 +38,6 @@ journal: | $(RUNTIME)
 	$(CASEKIT) build --journal $(JOURNAL)
 	$(CASEKIT) check --journal $(JOURNAL)
 
-# Citation consistency: builds PDF and DOCX, reads them back, checks everything.
-check: | $(RUNTIME)
-	$(CASEKIT) check --built --strict
-
 test: lint | $(DEV)
 	$(BIN)/python -m pytest -q
 
@@ -80,9 +53,6 @@ fuzz: | $(DEV)
 bench: | $(DEV)
 	$(BIN)/python -m compileall -q src/casekit
 	$(BIN)/python scripts/bench.py
-
-clean:
-	rm -rf build
 
 distclean: clean
 	rm -rf $(VENV)

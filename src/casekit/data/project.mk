@@ -4,6 +4,10 @@
 # e.g. `make pdf CASEKIT=/path/to/casekit/.venv/bin/casekit`.
 CASEKIT ?= casekit
 FORMATS := pdf docx html txt md
+# Files every output also depends on, and what must be made before any build (both
+# empty here; casekit's own repository sets them to its code and its .venv).
+CASEKIT_SOURCES ?=
+CASEKIT_SETUP ?=
 
 .PHONY: FORCE pdf docx html txt md all check clean
 pdf: build/manuscript.pdf
@@ -13,7 +17,7 @@ txt: build/manuscript.txt
 md: build/manuscript.md
 # One casekit run makes every format that is out of date: they share the render and
 # are made at once. `make -q` asks each output's rule whether it is current.
-all:
+all: | $(CASEKIT_SETUP)
 	@stale=""; for f in $(FORMATS); do \
 	  $(MAKE) --no-print-directory -q build/manuscript.$$f || stale="$$stale $$f"; \
 	done; \
@@ -27,12 +31,14 @@ all:
 -include $(wildcard build/.manuscript.*.d)
 
 .SECONDEXPANSION:
-build/manuscript.%: $$(if $$(wildcard build/.manuscript.$$*.d),,FORCE)
+build/manuscript.%: $$(if $$(wildcard build/.manuscript.$$*.d),,FORCE) $(CASEKIT_SOURCES) | $(CASEKIT_SETUP)
 	$(CASEKIT) build $*
 
 FORCE:
 
-check:
+# Citation consistency: builds PDF and DOCX where not current, reads them back,
+# checks everything.
+check: | $(CASEKIT_SETUP)
 	$(CASEKIT) check --built --strict
 
 clean:
