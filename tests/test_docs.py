@@ -12,6 +12,11 @@ from .scenario import SCENARIOS, run_scenario
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 MAKEFILE = (REPO / "Makefile").read_text(encoding="utf-8")
+# with the files it includes (the build rules every project gets)
+MAKEFILE += "".join(
+    (REPO / name).read_text(encoding="utf-8")
+    for name in re.findall(r"^include (\S+)$", MAKEFILE, re.MULTILINE)
+)
 
 
 def test_readme_shows_the_two_commands() -> None:
