@@ -187,3 +187,19 @@ def test_one_job_or_two_give_the_same_bytes(example: Path) -> None:
     first = {k: v.read_bytes() for k, v in one.outputs.items()}
     two = build(BuildConfig(Project(example), ("pdf", "docx"), jobs=2))
     assert {k: v.read_bytes() for k, v in two.outputs.items()} == first
+
+
+def test_a_closed_pipe_stops_quietly() -> None:
+    """`casekit styles a | head -1`: the reader leaves early; no error, no traceback."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "casekit", "styles", "a"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdout.readline()  # one line, as head -1 reads
+    proc.stdout.close()
+    with proc.stderr:
+        stderr = proc.stderr.read().decode("utf-8")
+    assert proc.wait() == 141
+    assert stderr == ""

@@ -158,3 +158,52 @@ def test_bom_and_crlf_inputs_build_the_same_manuscript(example: Path, tmp_path: 
         text = path.read_text(encoding="utf-8").replace("\n", "\r\n")
         path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
     assert build(BuildConfig(Project(example), ("md",))).outputs["md"].read_bytes() == plain
+
+
+def test_builds_at_once_into_one_folder_keep_every_output_in_the_manifest(
+    example: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`make -j pdf docx` runs two builds at once. Each reads the manifest and writes it
+    back with its own output; the barrier holds both between the two steps, as the
+    worst interleaving would, unless the folder's lock keeps the second one out."""
+    import json
+    import threading
+
+    from casekit import build as build_module
+    from casekit.verify import verify
+
+    build(BuildConfig(Project(example), ("md",)))  # draws the figure (matplotlib is not
+    # thread-safe; real concurrent builds are separate processes)
+    barrier = threading.Barrier(2)
+    original = build_module._manifest
+
+    def manifest_then_wait(*args: object) -> bytes:
+        data = original(*args)  # type: ignore[arg-type]
+        try:
+            barrier.wait(timeout=2)
+        except threading.BrokenBarrierError:
+            pass  # the other build is waiting for the lock: go on alone
+        return data
+
+    monkeypatch.setattr(build_module, "_manifest", manifest_then_wait)
+    errors: list[BaseException] = []
+
+    def run(name: str) -> None:
+        try:
+            build(BuildConfig(Project(example), (name,)))
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(name,)) for name in ("pdf", "docx")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors
+    manifest = json.loads((example / "build" / "manifest.json").read_text(encoding="utf-8"))
+    assert {"manuscript.pdf", "manuscript.docx"} <= set(manifest["outputs"])
+    assert {s.path.name: s.state for s in verify(Project(example))} == {
+        "manuscript.md": "current",
+        "manuscript.pdf": "current",
+        "manuscript.docx": "current",
+    }

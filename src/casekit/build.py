@@ -274,12 +274,15 @@ def build(config: BuildConfig) -> BuildResult:
                 for path in written.values()
             }
             manifest_path = out / project.manifest.name
-            manifest = _manifest(
-                project, prepared, epoch, config.command, files, inputs, manifest_path
-            )
-            for filename, data in {**rules, **files, manifest_path.name: manifest}.items():
-                staged[out / filename] = outputs.stage(out, filename, data)
-            outputs.commit(staged)
+            # Builds into the same folder at once (`make -j pdf docx`) each add their
+            # outputs to the manifest: one at a time, or one would drop the other's.
+            with outputs.exclusive(out):
+                manifest = _manifest(
+                    project, prepared, epoch, config.command, files, inputs, manifest_path
+                )
+                for filename, data in {**rules, **files, manifest_path.name: manifest}.items():
+                    staged[out / filename] = outputs.stage(out, filename, data)
+                outputs.commit(staged)
     except OSError as exc:
         # A full disk or an unwritable directory anywhere in the build (figures, work
         # files, outputs) is a located output error, never a traceback.

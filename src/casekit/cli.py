@@ -28,6 +28,7 @@ from .styles import catalogue_names, dependent_parent
 EXIT_ERROR = 1
 EXIT_CANNOT_RUN = 2
 EXIT_INTERRUPTED = 130
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a program killed by it
 
 
 class CasekitGroup(click.Group):
@@ -40,6 +41,11 @@ class CasekitGroup(click.Group):
             base = ctx.meta.get("casekit.root")
             click.echo(f"casekit: {exc.one_line(base)}", err=True)
             ctx.exit(ctx.meta.get("casekit.error_exit", EXIT_ERROR))
+        except BrokenPipeError:
+            # The reader went away (`casekit verify | head`): stop quietly, as a
+            # program killed by SIGPIPE would, and let nothing more reach the pipe.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(EXIT_BROKEN_PIPE)
         except OSError as exc:
             # The library reports located errors; an OSError escaping it is still an
             # author's problem (disk, permissions), never a traceback.

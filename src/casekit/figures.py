@@ -17,6 +17,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from .casedata import Case, timeline_rows
+from .outputs import write_atomic
 
 FIGURE_VERSION = 1
 FORMATS = ("svg", "png")
@@ -125,5 +126,7 @@ def make_figure(name: str, case: Case, directory: Path, cache: Path | None) -> d
         for old in (cache / "figures").glob(f"{name}-*"):
             old.unlink(missing_ok=True)
         for ext, path in cached.items():
-            path.write_bytes(outputs[ext].read_bytes())
+            # Atomically: a build killed mid-write, or one running at the same time,
+            # must never find a truncated figure under a valid name.
+            write_atomic(path, outputs[ext].read_bytes())
     return outputs

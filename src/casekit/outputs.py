@@ -100,6 +100,29 @@ def commit(staged: Mapping[Path, Path]) -> None:
             ) from None
 
 
+LOCK_FILE = ".lock"
+
+
+@contextlib.contextmanager
+def exclusive(directory: Path) -> Iterator[None]:
+    """Hold ``directory``'s lock: one build at a time reads and rewrites its manifest.
+
+    An advisory lock on ``directory/.lock`` (flock), released when the block ends or
+    the process dies. Where the system has no flock, builds are not serialised."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX
+        yield
+        return
+    directory.mkdir(parents=True, exist_ok=True)
+    with open(directory / LOCK_FILE, "a+b") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
 def discard(paths: Iterable[Path]) -> None:
     """Remove temporary files, ignoring ones already gone."""
     for path in paths:
