@@ -166,6 +166,7 @@ def test_builds_at_once_into_one_folder_keep_every_output_in_the_manifest(
     """`make -j pdf docx` runs two builds at once. Each reads the manifest and writes it
     back with its own output; the barrier holds both between the two steps, as the
     worst interleaving would, unless the folder's lock keeps the second one out."""
+    import contextlib
     import json
     import threading
 
@@ -179,10 +180,9 @@ def test_builds_at_once_into_one_folder_keep_every_output_in_the_manifest(
 
     def manifest_then_wait(*args: object) -> bytes:
         data = original(*args)  # type: ignore[arg-type]
-        try:
+        # Broken when the other build is waiting for the lock: then go on alone.
+        with contextlib.suppress(threading.BrokenBarrierError):
             barrier.wait(timeout=2)
-        except threading.BrokenBarrierError:
-            pass  # the other build is waiting for the lock: go on alone
         return data
 
     monkeypatch.setattr(build_module, "_manifest", manifest_then_wait)
