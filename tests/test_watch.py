@@ -47,9 +47,12 @@ def test_watch_rebuilds_after_each_change_and_survives_errors(example: Path) -> 
 
 def test_watch_rebuilds_only_the_formats_an_edit_touches(example: Path) -> None:
     rebuilds: list[Rebuild] = []
+    unread: list[set[Path]] = []
     stop = threading.Event()
     config = BuildConfig(Project(example), ("md", "docx"))
-    thread = threading.Thread(target=watch, args=(config, rebuilds.append, stop, 0.05))
+    thread = threading.Thread(
+        target=watch, args=(config, rebuilds.append, stop, 0.05, unread.append)
+    )
     thread.start()
     try:
         _wait_for(lambda: len(rebuilds) == 1)
@@ -65,8 +68,9 @@ def test_watch_rebuilds_only_the_formats_an_edit_touches(example: Path) -> None:
         assert (example / "build" / "manuscript.md").stat().st_mtime_ns == markdown
         profile = example / "templates" / "journals" / "blood-advances.yaml"
         profile.write_text(profile.read_text(encoding="utf-8") + "\n# note\n", encoding="utf-8")
-        time.sleep(0.4)
-        assert len(rebuilds) == 2  # no output of this build reads another journal's profile
+        _wait_for(lambda: len(unread) == 1)
+        assert unread == [{profile}]  # no output of this build reads a journal's profile
+        assert len(rebuilds) == 2
         section = example / "templates" / "sections" / "discussion.md.j2"
         section.write_text(section.read_text(encoding="utf-8") + "\nMore.\n", encoding="utf-8")
         _wait_for(lambda: len(rebuilds) == 3)

@@ -185,8 +185,12 @@ def watch_command(
             names = ", ".join(rebuild.result.outputs)
             click.echo(f"built {names} in {rebuild.seconds:.2f} s; watching for changes")
 
+    def unread(changed: set[Path]) -> None:
+        names = ", ".join(sorted(_shown(path, root) for path in changed))
+        click.echo(f"{names} changed; no output built here reads it")
+
     try:
-        watch(config, report, Event(), interval)
+        watch(config, report, Event(), interval, unread)
     except KeyboardInterrupt:
         click.echo("stopped watching", err=True)
 

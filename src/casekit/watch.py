@@ -65,12 +65,13 @@ def watch(
     report: Callable[[Rebuild], None],
     stop: Event,
     interval: float = 0.25,
+    unread: Callable[[set[Path]], None] | None = None,
 ) -> int:
     """Build now and after every change until ``stop`` is set; returns the builds made.
 
     After a good build, a change rebuilds only the formats whose outputs read the
     changed file: an edit to the Typst template leaves the DOCX alone, and an edit to
-    another journal's profile rebuilds nothing.
+    another journal's profile rebuilds nothing (``unread`` is told the files).
     """
     builds = 0
     seen: Snapshot | None = None
@@ -79,11 +80,14 @@ def watch(
         current = snapshot(config)
         if current != seen:
             todo = config
+            changed: set[Path] = set()
             if seen is not None and formats is not None:
                 changed = {p for p in current.keys() | seen.keys() if current.get(p) != seen.get(p)}
                 todo = replace(config, formats=affected(config, formats, changed))
             seen = current
             if not todo.formats and formats is not None:
+                if unread is not None:
+                    unread(changed)
                 stop.wait(interval)
                 continue
             started = time.perf_counter()
