@@ -196,7 +196,7 @@ print(json.dumps({name: statistics.median(t) for name, t in times.items()}))
 """Builds in one warm process, as `casekit watch` makes them."""
 
 WORDS_PER_PAGE = 250
-"""Body words on a page of the default layout (12 pt, 1.5-spaced), measured."""
+"""Body words on a page of the default layout (12 pt, double-spaced), measured."""
 FRONT_PAGES = 2
 """The title page and abstract, and the statements at the end."""
 
