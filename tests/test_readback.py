@@ -1,0 +1,26 @@
+"""Reading built outputs back; here, long PDFs read on several CPUs at once."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from casekit import readback
+from casekit.build import BuildResult
+from casekit.readback import Look, read_pdf
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="needs two CPUs")
+def test_a_pdf_read_in_parallel_reads_as_one_read_in_order(
+    built_example: BuildResult, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pdf = built_example.outputs["pdf"]
+    serial = readback.pdf_pages(pdf)
+    assert len(serial) < readback.PARALLEL_PAGES  # the example is read in one process
+    looks = (Look("[", "]", False), Look("", "", True))
+    expected = [read_pdf(pdf, look) for look in looks]
+    monkeypatch.setattr(readback, "PARALLEL_PAGES", 2)  # now split across processes
+    assert readback.pdf_pages(pdf) == serial
+    assert [read_pdf(pdf, look) for look in looks] == expected
+    assert expected[0].groups[:3] == ("1–4", "1,5–9", "6,8–12")
