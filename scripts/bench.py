@@ -321,6 +321,9 @@ def scale_figures(tmp: Path, repeat: int) -> None:
 
     largest = rows[SCALE_SIZES[-1]][2]
     memory = peak_memory_mb(CASEKIT, "build", "pdf", "docx", "-q", "-C", str(largest))
+    checked = median_time(
+        lambda: subprocess.run([CASEKIT, "check", "-C", str(largest)], capture_output=True), 3
+    )
     print("\n  scaling target                              value  target")
     for name, value, target, unit in (
         ("time ~ pages^k, 50 to 200 pages", exponent((50, 20), (200, 20), True), 1.0, ""),
@@ -331,6 +334,7 @@ def scale_figures(tmp: Path, repeat: int) -> None:
     ):
         verdict = "ok" if value <= target else "MISSED"
         print(f"  {name:<40} {value:8.2f}  ≤ {target:g}{unit:<3} {verdict}")
+    print(f"  {'casekit check, largest, pdf+docx read back':<40} {checked:8.2f} s (no target)")
 
 
 def workflow_figures(tmp: Path, repeat: int) -> None:
