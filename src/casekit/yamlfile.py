@@ -197,8 +197,20 @@ class _Converter:
         if tp in (str, int, float, bool):
             return self.scalar(node, field, tp)
         if tp is Any:
-            return _constructor.construct_document(node)
+            return self.construct(node, field)
         raise TypeError(f"unsupported field type {tp!r}")
+
+    def construct(self, node: yaml.Node, field: str) -> Any:
+        """The plain value of ``node``; a tag safe YAML cannot build is a located error."""
+        try:
+            return _constructor.construct_document(node)
+        except yaml.YAMLError:
+            raise self.fail(
+                node,
+                field,
+                f"cannot read a value tagged {node.tag!r}",
+                "write the plain value without the YAML tag (the part starting with !)",
+            ) from None
 
     def pairs(self, node: yaml.MappingNode, field: str) -> list[tuple[yaml.Node, yaml.Node]]:
         seen: dict[str, int] = {}
@@ -223,7 +235,7 @@ class _Converter:
             # Keep the text as written: `day: 2019-05-03` stays a string the
             # privacy checks can see, and `version: 1.10` keeps its zero.
             return str(node.value)
-        value = _constructor.construct_object(node)
+        value = self.construct(node, field)
         if tp is float and isinstance(value, int) and not isinstance(value, bool):
             return float(value)
         if tp is int and isinstance(value, int) and not isinstance(value, bool):
