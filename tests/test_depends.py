@@ -151,3 +151,27 @@ def test_check_built_rebuilds_only_outputs_that_are_not_current(example: Path) -
     third = check()
     assert third["manuscript.docx"] == first["manuscript.docx"]
     assert third["manuscript.pdf"] != first["manuscript.pdf"]
+
+
+def test_verify_names_the_input_that_changed_even_after_a_later_build(example: Path) -> None:
+    build(BuildConfig(Project(example), ("pdf", "docx")))
+    section = example / "templates" / "sections" / "discussion.md.j2"
+    section.write_text(section.read_text(encoding="utf-8") + "\nMore.\n", encoding="utf-8")
+    build(BuildConfig(Project(example), ("pdf",)))  # the manifest now lists the new section
+    docx = {s.path.name: s for s in verify(Project(example))}["manuscript.docx"]
+    assert docx.state == "stale"
+    assert docx.detail == "inputs changed since it was built: templates/sections/discussion.md.j2"
+
+
+def test_editing_a_project_csl_file_makes_the_outputs_stale(example: Path) -> None:
+    from casekit.styles import resolve_style
+
+    (example / "styles").mkdir()
+    house = example / "styles" / "house.csl"
+    shutil.copy2(resolve_style("nlm-citation-sequence-brackets", example).path, house)
+    build(BuildConfig(Project(example), ("pdf",), style="styles/house.csl"))
+    assert _states(example) == {"manuscript.pdf": "current"}
+    assert "styles/house.csl" in rule_file(example / "build" / "manuscript.pdf").read_text()
+    house.write_text(house.read_text(encoding="utf-8") + "\n<!-- edited -->\n", "utf-8")
+    pdf = {s.path.name: s for s in verify(Project(example))}["manuscript.pdf"]
+    assert pdf.detail == "inputs changed since it was built: styles/house.csl"

@@ -30,6 +30,7 @@ from .depends import (
     recorded_digest,
     rule_file,
     sha256,
+    with_hashes,
 )
 from .errors import CitationError, InputError, Location, OutputError, PrivacyError
 from .figures import make_figure
@@ -410,13 +411,15 @@ def _manifest(
         previous = dict(old.get("outputs", {})) if isinstance(old, dict) else {}
     except (OSError, ValueError):
         previous = {}
-    inputs = input_hashes(project)
+    inputs = with_hashes(
+        project, {n for names in inputs_of.values() for n in names}, input_hashes(project)
+    )
     produced = {
         filename: {
             "sha256": sha256(data),
             "bytes": len(data),
             "inputs": recorded_digest(inputs_of[filename], inputs),
-            "depends": inputs_of[filename],
+            "depends": {name: inputs[name] for name in inputs_of[filename]},
         }
         for filename, data in files.items()
     }

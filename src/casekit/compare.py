@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from .citations import Citation, expected_groups
-from .depends import input_hashes, output_is_current
+from .depends import changed_inputs, input_hashes
 from .errors import CasekitError, Location
 from .problems import Problem
 from .project import Project
@@ -24,14 +24,14 @@ from .styles import resolve_style
 MANIFEST = "manifest.json"
 
 
-def _stale(output: Path, hashes: dict[str, str]) -> str | None:
+def _stale(project: Project, output: Path, hashes: dict[str, str]) -> str | None:
     """Why ``output`` may not match the sources, or None if it is current."""
     try:
         manifest = json.loads((output.parent / MANIFEST).read_text(encoding="utf-8"))
         record = manifest["outputs"][output.name]
     except (OSError, ValueError, KeyError, TypeError):
         return "build/manifest.json does not say what it was built from"
-    if not output_is_current(record, hashes):
+    if changed_inputs(project, record, hashes, manifest.get("inputs", {})) != []:
         return "its inputs changed since it was built"
     if record.get("sha256") != hashlib.sha256(output.read_bytes()).hexdigest():
         return "the file changed after it was built"
@@ -53,7 +53,7 @@ def compare_outputs(
     hashes = input_hashes(project)
     for ext in list(built):
         path = out / f"manuscript.{ext}"
-        why = _stale(path, hashes)
+        why = _stale(project, path, hashes)
         if why is not None:
             built.remove(ext)
             problems.append(

@@ -3,9 +3,9 @@
 Every output depends on the manuscript data, the store and the templates, but not
 on everything: the Typst template matters to the PDF only, the Word reference
 document to the DOCX only, and a journal profile only to that journal's outputs.
-The manifest records, per output, the inputs it read and one digest of their
-hashes, so ``casekit verify`` and ``casekit check`` call an output stale only when
-one of *its* inputs changed. The build also writes ``.manuscript.EXT.d`` beside
+The manifest records, per output, the inputs it read with their hashes, so
+``casekit verify`` and ``casekit check`` call an output stale only when one of
+*its* inputs changed, and say which. The build also writes ``.manuscript.EXT.d`` beside
 each output, a make rule naming the same inputs, so that ``make`` rebuilds only
 the outputs an edit touches.
 """
@@ -73,20 +73,42 @@ def recorded_digest(names: Iterable[str], hashes: Mapping[str, str]) -> str:
     return inputs_digest({name: hashes.get(name) for name in names})
 
 
-def output_is_current(record: Mapping[str, object], hashes: Mapping[str, str]) -> bool:
-    """Whether a manifest's output ``record`` was built from the inputs ``hashes`` give.
+def changed_inputs(
+    project: Project,
+    record: Mapping[str, object],
+    hashes: Mapping[str, str],
+    recorded: Mapping[str, str],
+) -> list[str] | None:
+    """The inputs of a manifest's output ``record`` whose content differs from ``hashes``
+    (the inputs as they are now, read from disk for inputs ``hashes`` lacks, such as a
+    project's own .csl file); [] when it is current.
 
-    Only the inputs the output read count; a record without that list (an older
-    manifest) counts every input."""
+    A record names the inputs it read with their hashes (``depends``). For an older
+    record without them, every input counts, compared with the manifest's own
+    ``recorded`` hashes; None when those already match and only the digest differs
+    (the output was built from inputs the manifest no longer lists).
+    """
     depends = record.get("depends")
-    names = [str(n) for n in depends] if isinstance(depends, list) else list(hashes)
-    return record.get("inputs") == recorded_digest(names, hashes)
+    if isinstance(depends, dict):
+        return sorted(
+            name for name, digest in depends.items() if _now(project, name, hashes) != digest
+        )
+    if record.get("inputs") == inputs_digest(hashes):
+        return []
+    changed = sorted(n for n in set(recorded) | set(hashes) if recorded.get(n) != hashes.get(n))
+    return changed or None
 
 
-def inputs_read(record: Mapping[str, object], names: Iterable[str]) -> list[str]:
-    """Those of ``names`` the output ``record`` read (all of them for an older record)."""
-    depends = record.get("depends")
-    return [n for n in names if not isinstance(depends, list) or n in depends]
+def with_hashes(project: Project, names: Iterable[str], hashes: dict[str, str]) -> dict[str, str]:
+    """``hashes`` plus those of ``names`` it lacks (a project's own .csl file)."""
+    return {**hashes, **{n: h for n in names if (h := _now(project, n, hashes)) is not None}}
+
+
+def _now(project: Project, name: str, hashes: Mapping[str, str]) -> str | None:
+    if name in hashes:
+        return hashes[name]
+    path = project.root / name
+    return sha256(path.read_bytes()) if path.is_file() else None
 
 
 def make_rule(target: str, inputs: list[str]) -> str:

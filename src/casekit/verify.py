@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Literal
 
 from . import __version__
-from .depends import input_hashes, inputs_read, output_is_current
+from .depends import changed_inputs, input_hashes
 from .errors import InputError, Location
 from .pandoc import pandoc_version
 from .project import Project
@@ -75,16 +75,10 @@ def verify(project: Project) -> list[OutputStatus]:
         ]
         if manifest.get("casekit") != __version__:
             tool_change.append(f"casekit {manifest.get('casekit')} → {__version__}")
-        changed = sorted(
-            name
-            for name in set(recorded_inputs) | set(current_inputs)
-            if recorded_inputs.get(name) != current_inputs.get(name)
-        )
         for name, record in sorted(outputs.items()):
             path = manifest_path.parent / name
-            current = output_is_current(record, current_inputs)
-            mine = inputs_read(record, changed)
-            statuses.append(_status(path, record, current, mine, tool_change))
+            changed = changed_inputs(project, record, current_inputs, recorded_inputs)
+            statuses.append(_status(path, record, changed, tool_change))
     return statuses
 
 
@@ -96,15 +90,15 @@ def current_outputs(project: Project) -> set[Path]:
 
 
 def _status(
-    path: Path, record: dict[str, object], current: bool, changed: list[str], tools: list[str]
+    path: Path, record: dict[str, object], changed: list[str] | None, tools: list[str]
 ) -> OutputStatus:
     if not path.is_file():
         return OutputStatus(path, "missing", "recorded in the manifest but not on disk")
     if hashlib.sha256(path.read_bytes()).hexdigest() != record.get("sha256"):
         return OutputStatus(path, "modified", "its bytes differ from those the build wrote")
-    if not current:
-        if not changed:
-            return OutputStatus(path, "stale", "built from earlier inputs than the manifest's")
+    if changed is None:
+        return OutputStatus(path, "stale", "built from earlier inputs than the manifest's")
+    if changed:
         why = ", ".join(changed[:3]) + (" …" if len(changed) > 3 else "")
         return OutputStatus(path, "stale", f"inputs changed since it was built: {why}")
     if tools:
