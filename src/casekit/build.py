@@ -27,7 +27,6 @@ from .depends import (
     input_hashes,
     make_rule,
     output_inputs,
-    recorded_digest,
     rule_file,
     sha256,
     with_hashes,
@@ -418,7 +417,6 @@ def _manifest(
         filename: {
             "sha256": sha256(data),
             "bytes": len(data),
-            "inputs": recorded_digest(inputs_of[filename], inputs),
             "depends": {name: inputs[name] for name in inputs_of[filename]},
         }
         for filename, data in files.items()

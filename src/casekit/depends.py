@@ -68,11 +68,6 @@ def output_inputs(
     return kept
 
 
-def recorded_digest(names: Iterable[str], hashes: Mapping[str, str]) -> str:
-    """The digest of the inputs ``names`` as they are now (a missing file hashes as null)."""
-    return inputs_digest({name: hashes.get(name) for name in names})
-
-
 def changed_inputs(
     project: Project,
     record: Mapping[str, object],
@@ -83,10 +78,11 @@ def changed_inputs(
     (the inputs as they are now, read from disk for inputs ``hashes`` lacks, such as a
     project's own .csl file); [] when it is current.
 
-    A record names the inputs it read with their hashes (``depends``). For an older
-    record without them, every input counts, compared with the manifest's own
-    ``recorded`` hashes; None when those already match and only the digest differs
-    (the output was built from inputs the manifest no longer lists).
+    A record names the inputs it read with their hashes (``depends``). An older record
+    holds one digest of every input (``inputs``) instead: then every input counts,
+    compared with the manifest's own ``recorded`` hashes; None when those match and
+    only the digest differs (the output was built from inputs the manifest no longer
+    lists).
     """
     depends = record.get("depends")
     if isinstance(depends, dict):
