@@ -175,3 +175,24 @@ def test_editing_a_project_csl_file_makes_the_outputs_stale(example: Path) -> No
     house.write_text(house.read_text(encoding="utf-8") + "\n<!-- edited -->\n", "utf-8")
     pdf = {s.path.name: s for s in verify(Project(example))}["manuscript.pdf"]
     assert pdf.detail == "inputs changed since it was built: styles/house.csl"
+
+
+def test_a_manifest_from_before_per_output_inputs_is_still_read(example: Path) -> None:
+    import json
+
+    from casekit.depends import input_hashes, inputs_digest
+
+    build(BuildConfig(Project(example), ("pdf",)))
+    path = example / "build" / "manifest.json"
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    record = manifest["outputs"]["manuscript.pdf"]
+    del record["depends"]  # the older shape: one digest of every input
+    record["inputs"] = inputs_digest(input_hashes(Project(example)))
+    path.write_text(json.dumps(manifest), encoding="utf-8")
+    assert _states(example) == {"manuscript.pdf": "current"}
+    _touch(example / "templates" / "reference.docx")  # same bytes: still current
+    assert _states(example) == {"manuscript.pdf": "current"}
+    reference = example / "templates" / "reference.docx"
+    reference.write_bytes(reference.read_bytes() + b"\0")  # every input counted
+    pdf = {s.path.name: s for s in verify(Project(example))}["manuscript.pdf"]
+    assert pdf.detail == "inputs changed since it was built: templates/reference.docx"
