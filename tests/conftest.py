@@ -59,3 +59,10 @@ def built_example(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("SOURCE_DATE_EPOCH", "1700000000")
         return build(BuildConfig(Project(root), ALL_FORMATS))
+
+
+def output_states(project: Path) -> dict[str, str]:
+    """``casekit verify``'s state of each output directly in build/, by file name."""
+    from casekit.verify import verify
+
+    return {s.path.name: s.state for s in verify(Project(project)) if s.path.parent.name == "build"}

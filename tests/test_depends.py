@@ -22,11 +22,9 @@ from casekit.depends import make_rule, output_inputs, rule_file
 from casekit.project import BuildConfig, Project
 from casekit.verify import verify
 
+from .conftest import output_states
+
 CASEKIT = str(Path(sys.executable).parent / "casekit")
-
-
-def _states(project: Path) -> dict[str, str]:
-    return {s.path.name: s.state for s in verify(Project(project)) if s.path.parent.name == "build"}
 
 
 def test_each_format_reads_only_its_own_templates(example: Path) -> None:
@@ -77,14 +75,14 @@ def test_verify_calls_stale_only_the_outputs_that_read_an_edit(example: Path) ->
     build(BuildConfig(Project(example), ("pdf", "docx", "html")))
     typst = example / "templates" / "pandoc" / "manuscript.typ"
     typst.write_text(typst.read_text(encoding="utf-8") + "\n// an edit\n", encoding="utf-8")
-    assert _states(example) == {
+    assert output_states(example) == {
         "manuscript.pdf": "stale",
         "manuscript.docx": "current",
         "manuscript.html": "current",
     }
     section = example / "templates" / "sections" / "discussion.md.j2"
     section.write_text(section.read_text(encoding="utf-8") + "\nMore.\n", encoding="utf-8")
-    assert set(_states(example).values()) == {"stale"}
+    assert set(output_states(example).values()) == {"stale"}
 
 
 def _make(project: Path, *targets: str) -> list[str]:
@@ -170,7 +168,7 @@ def test_editing_a_project_csl_file_makes_the_outputs_stale(example: Path) -> No
     house = example / "styles" / "house.csl"
     shutil.copy2(resolve_style("nlm-citation-sequence-brackets", example).path, house)
     build(BuildConfig(Project(example), ("pdf",), style="styles/house.csl"))
-    assert _states(example) == {"manuscript.pdf": "current"}
+    assert output_states(example) == {"manuscript.pdf": "current"}
     assert "styles/house.csl" in rule_file(example / "build" / "manuscript.pdf").read_text()
     house.write_text(house.read_text(encoding="utf-8") + "\n<!-- edited -->\n", "utf-8")
     pdf = {s.path.name: s for s in verify(Project(example))}["manuscript.pdf"]
@@ -189,9 +187,9 @@ def test_a_manifest_from_before_per_output_inputs_is_still_read(example: Path) -
     del record["depends"]  # the older shape: one digest of every input
     record["inputs"] = inputs_digest(input_hashes(Project(example)))
     path.write_text(json.dumps(manifest), encoding="utf-8")
-    assert _states(example) == {"manuscript.pdf": "current"}
+    assert output_states(example) == {"manuscript.pdf": "current"}
     _touch(example / "templates" / "reference.docx")  # same bytes: still current
-    assert _states(example) == {"manuscript.pdf": "current"}
+    assert output_states(example) == {"manuscript.pdf": "current"}
     reference = example / "templates" / "reference.docx"
     reference.write_bytes(reference.read_bytes() + b"\0")  # every input counted
     pdf = {s.path.name: s for s in verify(Project(example))}["manuscript.pdf"]

@@ -9,16 +9,13 @@ from click.testing import CliRunner
 from casekit.build import build
 from casekit.cli import main
 from casekit.project import BuildConfig, Project
-from casekit.verify import verify
 
-
-def _states(project: Path) -> dict[str, str]:
-    return {s.path.name: s.state for s in verify(Project(project)) if s.path.parent.name == "build"}
+from .conftest import output_states
 
 
 def test_fresh_build_is_current(example: Path) -> None:
     build(BuildConfig(Project(example), ("pdf", "docx")))
-    assert _states(example) == {"manuscript.pdf": "current", "manuscript.docx": "current"}
+    assert output_states(example) == {"manuscript.pdf": "current", "manuscript.docx": "current"}
     result = CliRunner().invoke(main, ["verify", "-C", str(example)])
     assert result.exit_code == 0
     assert "current   build/manuscript.pdf" in result.stdout or "manuscript.pdf" in result.stdout
@@ -30,7 +27,7 @@ def test_modified_stale_and_missing_outputs_are_told_apart(example: Path) -> Non
     (example / "build" / "manuscript.md").unlink()
     case = example / "manuscript" / "case.yaml"
     case.write_text(case.read_text(encoding="utf-8") + "\n# a comment\n", encoding="utf-8")
-    assert _states(example) == {
+    assert output_states(example) == {
         "manuscript.pdf": "modified",
         "manuscript.docx": "stale",
         "manuscript.md": "missing",

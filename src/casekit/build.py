@@ -254,12 +254,13 @@ def build(config: BuildConfig) -> BuildResult:
             written: dict[str, Path] = {}
             spec = prepared.style.name
             style_file = project.root / spec if is_style_path(spec) else None
+            input_files = project.input_files()
             for name, data in made.items():
                 filename = f"manuscript.{FORMATS[name].extension}"
                 files[filename] = data
                 written[name] = out / filename
                 inputs[filename] = output_inputs(
-                    project, name, config.journal, style_file, prepared.review
+                    project, name, config.journal, style_file, prepared.review, input_files
                 )
                 companions = FORMATS[name].companions
                 for extension, extra in (companions(job) if companions else {}).items():

@@ -40,6 +40,7 @@ def output_inputs(
     journal: str | None,
     style: Path | None = None,
     review: bool = False,
+    files: list[Path] | None = None,
 ) -> list[str]:
     """The inputs an output of ``format_name`` reads, relative to the project.
 
@@ -47,13 +48,13 @@ def output_inputs(
     (pdf only), templates/reference.docx (docx only, and not for a journal or review
     copy, whose Word styles are made from the profile's layout), and the journal
     profiles other than ``journal``'s. ``style`` is added when it is a CSL file of the
-    project's own.
+    project's own. ``files`` are the project's inputs, when the caller has listed them.
     """
     own_reference = format_name == "docx" and journal is None and not review
     pandoc_templates = project.templates / "pandoc"
     profiles = project.templates / "journals"
     kept = []
-    for path in project.input_files():
+    for path in project.input_files() if files is None else files:
         if path == project.reference_docx and not own_reference:
             continue
         if path.is_relative_to(pandoc_templates) and format_name != "pdf":

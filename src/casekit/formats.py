@@ -6,7 +6,7 @@ Adding a format means adding a row here, not another branch in the build.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -56,8 +56,11 @@ class Job:
             *(f"--lua-filter={name}" for name in after),
         )
 
-    def pandoc(self, writer: str, *args: str) -> str:
-        command = ["--sandbox", "-f", "markdown", self.markdown.name, *self.cite_args(writer)]
+    def pandoc(self, writer: str, *args: str, cite: Sequence[str] | None = None) -> str:
+        """Run pandoc on the manuscript in the work directory; ``cite`` replaces the
+        usual citation arguments."""
+        cite = self.cite_args(writer) if cite is None else cite
+        command = ["--sandbox", "-f", "markdown", self.markdown.name, *cite]
         command += ["-t", writer, *args, *pandoc.gc_options(self.markdown.stat().st_size)]
         env = {"SOURCE_DATE_EPOCH": str(self.epoch)}
         return str(pandoc.run(command, env=env, cwd=self.work))
@@ -101,15 +104,12 @@ def _jats(job: Job) -> bytes:
             )
         )
         references.write_text(converted.strip().strip("-").strip() + "\n", encoding="utf-8")
-    args = [a for a in job.cite_args("jats") if not a.startswith("--bibliography=")]
+    writer = "jats_archiving+element_citations"
+    cite = [a for a in job.cite_args(writer) if not a.startswith("--bibliography=")]
     target = job.work / "manuscript.xml"
-    pandoc.run(
-        ["--sandbox", "-f", "markdown", job.markdown.name, f"--metadata-file={references.name}",
-         *args, "-t", "jats_archiving+element_citations", "-s",
-         "--default-image-extension=png", "-o", str(target),
-         *pandoc.gc_options(job.markdown.stat().st_size)],
-        env={"SOURCE_DATE_EPOCH": str(job.epoch)},
-        cwd=job.work,
+    job.pandoc(
+        writer, f"--metadata-file={references.name}", "-s",
+        "--default-image-extension=png", "-o", str(target), cite=cite,
     )  # fmt: skip
     return target.read_bytes()
 

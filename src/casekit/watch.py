@@ -53,10 +53,11 @@ def affected(config: BuildConfig, formats: tuple[str, ...], changed: set[Path]) 
         return formats
     project = config.project
     names = {path.relative_to(project.root).as_posix() for path in changed}
+    files = project.input_files()
     return tuple(
         f
         for f in formats
-        if names & set(output_inputs(project, f, config.journal, review=config.review))
+        if names & set(output_inputs(project, f, config.journal, review=config.review, files=files))
     )
 
 
