@@ -28,8 +28,8 @@ from pathlib import Path
 
 import pypandoc
 
-from casekit.scaffold import PROJECT_FILES
-from casekit.styles import resolve_style
+from casekit.inputs.scaffold import PROJECT_FILES
+from casekit.references.styles import resolve_style
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -177,8 +177,8 @@ def bare_commands(project: Path, bare: Path) -> tuple[Callable[[], None], Callab
 WARM = """
 import json, statistics, sys, time
 from pathlib import Path
-from casekit.build import build
-from casekit.project import BuildConfig, Project
+from casekit.building.pipeline import build
+from casekit.core.project import BuildConfig, Project
 project, repeat = Project(Path(sys.argv[1])), int(sys.argv[2])
 runs = {"pdf": {"formats": ("pdf",)},
         "jobs1": {"formats": ("pdf", "docx"), "jobs": 1},

@@ -10,8 +10,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from casekit.docxref import DocxLook, make_reference_docx
-from casekit.outputs import write_atomic
+from casekit.core.atomic import write_atomic
+from casekit.typesetting.reference_doc import DocxLook, make_reference_docx
 
 ROOT = Path(__file__).resolve().parents[1]
 

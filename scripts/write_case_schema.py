@@ -1,6 +1,6 @@
 """Write docs/case-data.md, the documented schema of manuscript/case.yaml.
 
-The schema is read from src/casekit/casedata.py itself (field types and the
+The schema is read from src/casekit/inputs/casedata.py itself (field types and the
 docstring under each field), so the document cannot drift from the code.
 Usage: .venv/bin/python scripts/write_case_schema.py   (tests/test_docs.py checks it)
 """
@@ -11,7 +11,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SOURCE = ROOT / "src" / "casekit" / "casedata.py"
+SOURCE = ROOT / "src" / "casekit" / "inputs" / "casedata.py"
 DOC = ROOT / "docs" / "case-data.md"
 ORDER = ["Case", "Patient", "Age", "Diagnosis", "Anchor", "Series", "Point", "CarT",
          "Transplant", "Intervention", "Event", "AdverseEvent", "FollowUp", "Quantity"]  # fmt: skip
@@ -31,7 +31,7 @@ Types: `tuple[X, ...]` is a YAML list, `dict[str, X]` a mapping, `X or None` may
 be left out, and a `Literal[...]` takes one of the listed values. A `DayRef` is
 written `ANCHOR+DAYS` as above.
 
-This file is generated from `src/casekit/casedata.py` by
+This file is generated from `src/casekit/inputs/casedata.py` by
 `scripts/write_case_schema.py`.
 """
 

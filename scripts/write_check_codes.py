@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from casekit.problems import CODES
+from casekit.checks.problems import CODES
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "check-report.md"
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from casekit.build import BuildResult, build
-from casekit.project import BuildConfig, Project
-from casekit.scaffold import PROJECT_FILES
+from casekit.building.pipeline import BuildResult, build
+from casekit.core.project import BuildConfig, Project
+from casekit.inputs.scaffold import PROJECT_FILES
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -63,6 +63,6 @@ def built_example(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
 
 def output_states(project: Path) -> dict[str, str]:
     """``casekit verify``'s state of each output directly in build/, by file name."""
-    from casekit.verify import verify
+    from casekit.building.verify import verify
 
     return {s.path.name: s.state for s in verify(Project(project)) if s.path.parent.name == "build"}

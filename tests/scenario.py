@@ -10,9 +10,9 @@ import pytest
 import yaml
 from click.testing import CliRunner, Result
 
-from casekit import pandoc
-from casekit.cli import main
-from casekit.styles import resolve_style
+from casekit.cli.commands import main
+from casekit.references.styles import resolve_style
+from casekit.typesetting import pandoc
 
 from .conftest import copy_example
 

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from casekit.abbreviations import Scope, check_scope, typed_definitions
-from casekit.build import build
-from casekit.check import run_checks
-from casekit.errors import Location, TemplateError
-from casekit.project import BuildConfig, Project
+from casekit.building.pipeline import build
+from casekit.checks.run import run_checks
+from casekit.core.errors import Location, TemplateError
+from casekit.core.project import BuildConfig, Project
+from casekit.inputs.abbreviations import Scope, check_scope, typed_definitions
 
 DEFINITIONS = {
     "HSCT": "hematopoietic stem cell transplantation",

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from casekit.bibstore import CACHE_VERSION, load_store
-from casekit.errors import BibError
+from casekit.core.errors import BibError
+from casekit.references.store import CACHE_VERSION, load_store
 
 from .conftest import REPO
 
@@ -142,7 +142,7 @@ def test_corrupt_cache_is_rebuilt(tmp_path: Path, garbage: str) -> None:
 def test_large_store_parsed_in_pieces_keeps_lines_and_finds_cross_piece_problems(
     tmp_path: Path,
 ) -> None:
-    from casekit.bibstore import CHUNK_ENTRIES, scan_store
+    from casekit.references.store import CHUNK_ENTRIES, scan_store
 
     count = CHUNK_ENTRIES * 2 + 10
     text = "".join(ENTRY.format(key=f"k{i}", title=f"T{i}") for i in range(count))

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from casekit.bibstore import load_store
-from casekit.build import BuildResult, build
-from casekit.errors import CitationError, TemplateError
-from casekit.project import BuildConfig, Project
+from casekit.building.pipeline import BuildResult, build
+from casekit.core.errors import CitationError, TemplateError
+from casekit.core.project import BuildConfig, Project
+from casekit.references.store import load_store
 
 from .conftest import ALL_FORMATS, REPO
 from .readback import docx_paragraphs, docx_text, groups, pdf_reference_list, pdf_text
@@ -32,7 +32,7 @@ EXPECTED = SEED_GROUPS + DISCUSSION_GROUPS
 
 def _titles_in_citation_order() -> list[str]:
     store = load_store(REPO / "references.bib")
-    from casekit.citations import cited_keys, find_citations
+    from casekit.references.citations import cited_keys, find_citations
 
     text = "".join(
         (REPO / "templates/sections" / f"{n}.md.j2").read_text(encoding="utf-8")
@@ -182,7 +182,7 @@ def test_superscript_style_prints_superscripts(example: Path) -> None:
 
 def test_pdf_superscript_citations_are_raised(example: Path) -> None:
     """Typst source for a superscript style wraps citations in #super."""
-    from casekit.build import prepare
+    from casekit.building.pipeline import prepare
 
     prepared = prepare(Project(example), "nlm-citation-sequence-superscript")
     assert prepared.style.superscript
@@ -202,8 +202,8 @@ def test_dependent_style_builds_offline_via_its_parent(example: Path) -> None:
 
 def test_only_cited_entries_reach_pandoc(example: Path, tmp_path: Path) -> None:
     """A big store is cut down to the cited entries before pandoc sees it."""
-    from casekit.bibstore import load_store as load
-    from casekit.build import make_job, prepare
+    from casekit.building.pipeline import make_job, prepare
+    from casekit.references.store import load_store as load
 
     bib = example / "references.bib"
     extra = "".join(

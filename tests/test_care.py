@@ -8,12 +8,12 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from casekit.build import prepare
-from casekit.care import care_items, checklist
-from casekit.check import run_checks
-from casekit.cli import main
-from casekit.manuscript import load_manuscript
-from casekit.project import Project
+from casekit.building.pipeline import prepare
+from casekit.checks.care import care_items, checklist
+from casekit.checks.run import run_checks
+from casekit.cli.commands import main
+from casekit.core.project import Project
+from casekit.inputs.manuscript import load_manuscript
 
 
 def test_the_checklist_has_the_13_items_and_their_sub_items() -> None:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from casekit.casedata import DayRef, load_case, timeline_rows
-from casekit.errors import InputError
+from casekit.core.errors import InputError
+from casekit.inputs.casedata import DayRef, load_case, timeline_rows
 
 from .conftest import REPO
 

@@ -18,10 +18,10 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from casekit.build import build
-from casekit.check import run_checks
-from casekit.cli import main
-from casekit.project import BuildConfig, Project
+from casekit.building.pipeline import build
+from casekit.checks.run import run_checks
+from casekit.cli.commands import main
+from casekit.core.project import BuildConfig, Project
 
 from .conftest import copy_example
 from .scenario import apply_edit

@@ -9,9 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from casekit import pandoc
-from casekit.build import DEDUPE_FILTER, citeproc_args, needs_dedupe
-from casekit.citations import (
+from casekit.building.pipeline import DEDUPE_FILTER, citeproc_args, needs_dedupe
+from casekit.references.citations import (
     Citation,
     cited_keys,
     collapse,
@@ -19,7 +18,8 @@ from casekit.citations import (
     find_citations,
     number_keys,
 )
-from casekit.styles import resolve_style
+from casekit.references.styles import resolve_style
+from casekit.typesetting import pandoc
 
 SEED_GROUPS = [
     "1–4", "1,5–9", "6,8–12", "6,13", "14–16", "1",

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from casekit.cli import main
+from casekit.cli.commands import main
 
 from .scenario import all_scenarios, build_state, run_scenario, slow_pandoc
 
@@ -117,7 +117,7 @@ class _Terminal:
 def test_progress_shows_stages_only_for_slow_builds_on_a_terminal() -> None:
     import time
 
-    from casekit.progress import Progress
+    from casekit.building.progress import Progress
 
     slow = _Terminal(tty=True)
     progress = Progress(slow, delay=0.05)  # type: ignore[arg-type]
@@ -180,8 +180,8 @@ def test_quiet_build_prints_nothing(example: Path) -> None:
 
 
 def test_one_job_or_two_give_the_same_bytes(example: Path) -> None:
-    from casekit.build import build
-    from casekit.project import BuildConfig, Project
+    from casekit.building.pipeline import build
+    from casekit.core.project import BuildConfig, Project
 
     one = build(BuildConfig(Project(example), ("pdf", "docx"), jobs=1))
     first = {k: v.read_bytes() for k, v in one.outputs.items()}

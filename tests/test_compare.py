@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from casekit.compare import differences
-from casekit.readback import Printed
+from casekit.checks.compare import differences
+from casekit.typesetting.readback import Printed
 
 EXPECTED = ("1–4", "1,5–9", "6,8–12")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from casekit.counts import figures_and_tables, words
+from casekit.rendering.counts import figures_and_tables, words
 
 
 @pytest.mark.parametrize(

@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from casekit.build import build
+from casekit.building.manifest import make_rule, output_inputs, rule_file
+from casekit.building.pipeline import build
+from casekit.building.verify import verify
+from casekit.core.project import BuildConfig, Project
 from casekit.data import data_file
-from casekit.depends import make_rule, output_inputs, rule_file
-from casekit.project import BuildConfig, Project
-from casekit.verify import verify
 
 from .conftest import output_states
 
@@ -131,7 +131,7 @@ def test_make_rebuilds_only_the_outputs_an_edit_touches(example: Path) -> None:
 def test_check_built_rebuilds_only_outputs_that_are_not_current(example: Path) -> None:
     from click.testing import CliRunner
 
-    from casekit.cli import main
+    from casekit.cli.commands import main
 
     def check() -> dict[str, int]:
         result = CliRunner().invoke(main, ["check", "--built", "-C", str(example)])
@@ -162,7 +162,7 @@ def test_verify_names_the_input_that_changed_even_after_a_later_build(example: P
 
 
 def test_editing_a_project_csl_file_makes_the_outputs_stale(example: Path) -> None:
-    from casekit.styles import resolve_style
+    from casekit.references.styles import resolve_style
 
     (example / "styles").mkdir()
     house = example / "styles" / "house.csl"
@@ -178,7 +178,7 @@ def test_editing_a_project_csl_file_makes_the_outputs_stale(example: Path) -> No
 def test_a_manifest_from_before_per_output_inputs_is_still_read(example: Path) -> None:
     import json
 
-    from casekit.depends import input_hashes, inputs_digest
+    from casekit.building.manifest import input_hashes, inputs_digest
 
     build(BuildConfig(Project(example), ("pdf",)))
     path = example / "build" / "manifest.json"

@@ -43,14 +43,14 @@ def test_readme_error_examples_are_what_casekit_prints(
 
 
 def test_readme_documents_every_template_filter() -> None:
-    from casekit.render import FILTERS
+    from casekit.rendering.document import FILTERS
 
     for name in FILTERS:
         assert f"`{name}`" in README, name
 
 
 def test_check_report_documents_every_problem_code() -> None:
-    from casekit.problems import CODES
+    from casekit.checks.problems import CODES
 
     doc = (REPO / "docs" / "check-report.md").read_text(encoding="utf-8")
     for code, (severity, _) in CODES.items():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import zipfile
 
-from casekit.docxref import DocxLook, make_reference_docx
+from casekit.typesetting.reference_doc import DocxLook, make_reference_docx
 
 from .conftest import REPO
 

@@ -14,11 +14,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from casekit.bibstore import scan_store
-from casekit.casedata import load_case
-from casekit.errors import CasekitError, Location
-from casekit.manuscript import load_manuscript
-from casekit.render import environment, render_string
+from casekit.core.errors import CasekitError, Location
+from casekit.inputs.casedata import load_case
+from casekit.inputs.manuscript import load_manuscript
+from casekit.references.store import scan_store
+from casekit.rendering.document import environment, render_string
 
 from .conftest import REPO
 

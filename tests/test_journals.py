@@ -11,13 +11,13 @@ import pypdf
 import pytest
 from click.testing import CliRunner
 
-from casekit.build import BuildResult, build
-from casekit.check import run_checks
-from casekit.cli import main
-from casekit.journals import available, load_profile
-from casekit.project import BuildConfig, Project
-from casekit.readback import Look, read_docx, read_pdf
-from casekit.styles import resolve_style
+from casekit.building.pipeline import BuildResult, build
+from casekit.checks.run import run_checks
+from casekit.cli.commands import main
+from casekit.core.project import BuildConfig, Project
+from casekit.inputs.journals import available, load_profile
+from casekit.references.styles import resolve_style
+from casekit.typesetting.readback import Look, read_docx, read_pdf
 
 from .conftest import REPO
 from .readback import pdf_text

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from casekit.casedata import load_case
-from casekit.figures import make_figure
-from casekit.numbering import Numbering
+from casekit.inputs.casedata import load_case
+from casekit.rendering.figures import make_figure
+from casekit.rendering.numbering import Numbering
 
 from .conftest import REPO
 

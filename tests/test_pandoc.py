@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from casekit import pandoc
+from casekit.typesetting import pandoc
 
 
 def test_bundled_pandoc_is_found_without_importing_pypandoc() -> None:
     probe = (
-        "import sys; from casekit.pandoc import pandoc_path; "
+        "import sys; from casekit.typesetting.pandoc import pandoc_path; "
         "print(pandoc_path()); print('pypandoc' in sys.modules)"
     )
     env = {k: v for k, v in os.environ.items() if k != pandoc.PANDOC_ENV}

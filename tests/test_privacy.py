@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 import yaml
 
-from casekit.build import build
-from casekit.check import run_checks
-from casekit.errors import InputError, PrivacyError
-from casekit.privacy import mask, scan_text
-from casekit.project import BuildConfig, Project
+from casekit.building.pipeline import build
+from casekit.checks.run import run_checks
+from casekit.core.errors import InputError, PrivacyError
+from casekit.core.project import BuildConfig, Project
+from casekit.inputs.privacy import mask, scan_text
 
 CATALOGUE = yaml.safe_load(
     (Path(__file__).parent / "privacy_catalogue.yaml").read_text(encoding="utf-8")

@@ -6,9 +6,9 @@ import os
 
 import pytest
 
-from casekit import readback
-from casekit.build import BuildResult
-from casekit.readback import Look, read_pdf
+from casekit.building.pipeline import BuildResult
+from casekit.typesetting import readback
+from casekit.typesetting.readback import Look, read_pdf
 
 
 @pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="needs two CPUs")

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from casekit.build import build
-from casekit.errors import CasekitError, OutputError
-from casekit.project import BuildConfig, Project
+from casekit.building.pipeline import build
+from casekit.core.errors import CasekitError, OutputError
+from casekit.core.project import BuildConfig, Project
 
 from .conftest import copy_example, git_commit
 from .scenario import slow_pandoc
@@ -170,8 +170,8 @@ def test_builds_at_once_into_one_folder_keep_every_output_in_the_manifest(
     import json
     import threading
 
-    from casekit import build as build_module
-    from casekit.verify import verify
+    from casekit.building import pipeline as build_module
+    from casekit.building.verify import verify
 
     build(BuildConfig(Project(example), ("md",)))  # draws the figure (matplotlib is not
     # thread-safe; real concurrent builds are separate processes)

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from casekit.casedata import DayRef, Quantity
-from casekit.errors import Location, TemplateError
-from casekit.render import day, environment, num, qty, render_file, render_string
+from casekit.core.errors import Location, TemplateError
+from casekit.inputs.casedata import DayRef, Quantity
+from casekit.rendering.document import day, environment, num, qty, render_file, render_string
 
 
 def _templates(tmp_path: Path, **files: str) -> Path:

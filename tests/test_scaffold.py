@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from casekit.build import build
-from casekit.cli import main
-from casekit.errors import InputError
-from casekit.project import BuildConfig, Project
-from casekit.scaffold import new_project
+from casekit.building.pipeline import build
+from casekit.cli.commands import main
+from casekit.core.errors import InputError
+from casekit.core.project import BuildConfig, Project
+from casekit.inputs.scaffold import new_project
 
 
 def test_new_project_is_complete_and_builds(

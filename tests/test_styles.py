@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from casekit.errors import StyleError
-from casekit.styles import resolve_style
+from casekit.core.errors import StyleError
+from casekit.references.styles import resolve_style
 
 
 @pytest.mark.parametrize(

@@ -8,9 +8,9 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from casekit import build as build_module
-from casekit.build import build, make_job, prepare
-from casekit.project import BuildConfig, Project
+from casekit.building import pipeline as build_module
+from casekit.building.pipeline import build, make_job, prepare
+from casekit.core.project import BuildConfig, Project
 
 from .conftest import git_commit
 from .readback import pdf_text

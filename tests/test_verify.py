@@ -6,9 +6,9 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from casekit.build import build
-from casekit.cli import main
-from casekit.project import BuildConfig, Project
+from casekit.building.pipeline import build
+from casekit.cli.commands import main
+from casekit.core.project import BuildConfig, Project
 
 from .conftest import output_states
 

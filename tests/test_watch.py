@@ -7,8 +7,8 @@ import threading
 import time
 from pathlib import Path
 
-from casekit.project import BuildConfig, Project
-from casekit.watch import Rebuild, watch
+from casekit.building.watch import Rebuild, watch
+from casekit.core.project import BuildConfig, Project
 
 
 def _wait_for(condition: object, seconds: float = 30) -> None:

@@ -8,8 +8,8 @@ from typing import Literal
 
 import pytest
 
-from casekit.errors import InputError
-from casekit.yamlfile import load
+from casekit.core.errors import InputError
+from casekit.core.yamlfile import load
 
 
 @dataclass(frozen=True)

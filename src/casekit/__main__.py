@@ -1,5 +1,5 @@
 """``python -m casekit`` runs the command line."""
 
-from casekit.cli import main
+from casekit.cli.commands import main
 
 main()

@@ -1,0 +1,1 @@
+"""Building: the plan, the job, the manifest, the pipeline, verify, watch and progress."""

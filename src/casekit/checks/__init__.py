@@ -1,0 +1,1 @@
+"""Checks: every problem collected, never raised."""

@@ -1,0 +1,46 @@
+"""``casekit care``: the filled CARE checklist, as Markdown and Word, from a fresh PDF."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from casekit.building.pipeline import build, output_dir
+from casekit.checks.care import checklist, checklist_markdown, heading, pdf_pages
+from casekit.core import atomic
+from casekit.core.project import BuildConfig, Project
+from casekit.inputs.manuscript import load_manuscript
+from casekit.typesetting import pandoc
+
+
+def write_care_checklist(project: Project, journal: str | None = None) -> list[Path]:
+    """Build the PDF, then write care-checklist.md and .docx next to it."""
+    result = build(BuildConfig(project, ("pdf",), command=("casekit", "care"), journal=journal))
+    meta = load_manuscript(project.manuscript_yaml).value
+    items = checklist(meta, result.document, project.templates)
+    headings = [heading(s.markdown, s.name) for s in result.document.sections]
+    headings += [h for i in items for h in i.where]
+    pages = pdf_pages(result.outputs["pdf"], list(dict.fromkeys(headings)))
+    pages.setdefault("Title", 1)
+    markdown = checklist_markdown(meta.title, items, pages)
+    out = output_dir(project, journal, review=False)
+    staged: dict[Path, Path] = {}
+    try:
+        with atomic.workdir(project.build) as work:
+            (work / "care.md").write_text(markdown, encoding="utf-8")
+            (work / "care.docx").unlink(missing_ok=True)
+            pandoc.run(
+                ["--sandbox", "care.md", "--reference-doc", str(project.reference_docx),
+                 "-o", "care.docx"],
+                cwd=work,
+            )  # fmt: skip
+            docx = (work / "care.docx").read_bytes()
+            for name, data in (
+                ("care-checklist.md", markdown.encode()),
+                ("care-checklist.docx", docx),
+            ):
+                staged[out / name] = atomic.stage(out, name, data)
+            atomic.commit(staged)
+    except BaseException:
+        atomic.discard(staged.values())
+        raise
+    return list(staged)

@@ -1,0 +1,83 @@
+"""Problems found by ``casekit check``: collected, never raised.
+
+Each check returns a list of :class:`Problem`. The CLI prints them all and sets
+the exit code; the JSON report (``--format json``) is documented in
+``docs/check-report.md`` and versioned by :data:`SCHEMA_VERSION`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from casekit.core.errors import CasekitError, Location
+
+Severity = Literal["error", "warning", "info"]
+SCHEMA_VERSION = 1
+
+CODES: dict[str, tuple[Severity, str]] = {
+    # code: (default severity, what it means)
+    "project-unreadable": ("error", "a manuscript file cannot be read or rendered"),
+    "build-failed": ("error", "--built could not build the outputs to compare"),
+    "bib-syntax": ("error", "a BibTeX block does not parse"),
+    "bib-unreadable": ("error", "the BibTeX store cannot be read"),
+    "duplicate-key": ("error", "two store entries share a key"),
+    "undefined-macro": ("error", "a field uses an @string macro that is not defined"),
+    "missing-crossref": ("error", "a crossref names an entry that is not in the store"),
+    "unknown-key": ("error", "a template cites a key that is not in the store"),
+    "uncited-entry": ("warning", "a store entry is never cited"),
+    "duplicate-work": ("error", "the same work is stored under two keys"),
+    "missing-field": ("error", "an entry lacks a field its type requires"),
+    "waived-field": ("info", "an entry explicitly waives a required field"),
+    "bad-doi": ("error", "a DOI is not of the form 10.NNNN/..."),
+    "bad-pmid": ("error", "a PMID is not a number"),
+    "bad-year": ("error", "a year is not a plausible four-digit year"),
+    "bad-pages": ("error", "a page range is malformed or runs backwards"),
+    "latex-accent": ("warning", "an accent written in a way that prints wrongly"),
+    "unbraced-particle": ("warning", "a name particle (da, van, de la) is not braced"),
+    "unprotected-acronym": ("warning", "an acronym in a title is not protected by braces"),
+    "typed-citation": ("error", "a citation number is typed by hand instead of cited by key"),
+    "forbidden-citation": ("warning", "a citation where the manuscript's rules forbid one"),
+    "printed-mismatch": ("error", "a built output prints citations that disagree with the sources"),
+    "reference-count": ("error", "a built output's reference list disagrees with the citations"),
+    "stale-output": ("warning", "a built output is older than its inputs, so it was not compared"),
+    "unreadable-output": ("warning", "a built output could not be read back"),
+    "patient-identifier": ("error", "text that looks like a HIPAA Safe Harbor identifier"),
+    "identifier-waived": ("info", "a suspected identifier the authors waived, with the reason"),
+    "unplaced-item": ("error", "the text mentions a figure or table that is never placed"),
+    "unmentioned-item": ("warning", "a figure or table is placed but never mentioned"),
+    "item-order": ("warning", "a figure or table is placed before its mention, or out of order"),
+    "abbreviation-before-definition": ("warning", "a short form is used before it is defined"),
+    "unused-abbreviation": ("warning", "an abbreviation is defined but never used"),
+    "typed-abbreviation": ("warning", "a long form is typed with its abbreviation by hand"),
+    "care-item-missing": ("warning", "a case report does not address a CARE checklist item"),
+    "over-limit": ("error", "the manuscript exceeds one of the journal's limits"),
+    "missing-statement": ("error", "a statement the journal requires is missing"),
+    "missing-abstract": ("error", "the journal requires an abstract and there is none"),
+    "abstract-left-out": ("info", "the journal takes no abstract, so it is left out"),
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding of ``casekit check``."""
+
+    code: str
+    """Stable code, a key of :data:`CODES`."""
+    location: Location
+    """Where: file, line, column, field or key."""
+    message: str
+    """What is wrong, in one line."""
+    hint: str | None = None
+    """How to fix it."""
+    severity: Severity | None = None
+    """Overrides the code's default severity."""
+
+    @property
+    def level(self) -> Severity:
+        return self.severity or CODES[self.code][0]
+
+    @classmethod
+    def from_error(cls, code: str, error: CasekitError) -> Problem:
+        """A raised casekit error, recorded as a problem."""
+        return cls(code, error.location, error.message, error.hint)

@@ -1,0 +1,360 @@
+"""The ``casekit`` command line: options become a frozen config, the library does the work.
+
+Errors become output in exactly one place, :meth:`CasekitGroup.invoke`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from casekit import __version__
+from casekit.building.pipeline import build
+from casekit.building.progress import Progress
+from casekit.checks.problems import Problem
+from casekit.core.errors import CasekitError
+from casekit.core.project import BuildConfig, Project
+from casekit.inputs.journals import available, describe_limits, load_profile
+from casekit.inputs.scaffold import new_project
+from casekit.references.styles import catalogue_names, dependent_parent
+from casekit.typesetting.formats import FORMATS
+
+EXIT_ERROR = 1
+EXIT_CANNOT_RUN = 2
+EXIT_INTERRUPTED = 130
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a program killed by it
+
+
+class CasekitGroup(click.Group):
+    """Reports a casekit error as one line on stderr and a non-zero exit, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except CasekitError as exc:
+            base = ctx.meta.get("casekit.root")
+            click.echo(f"casekit: {exc.one_line(base)}", err=True)
+            ctx.exit(ctx.meta.get("casekit.error_exit", EXIT_ERROR))
+        except BrokenPipeError:
+            # The reader went away (`casekit verify | head`): stop quietly, as a
+            # program killed by SIGPIPE would, and let nothing more reach the pipe.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(EXIT_BROKEN_PIPE)
+        except OSError as exc:
+            # The library reports located errors; an OSError escaping it is still an
+            # author's problem (disk, permissions), never a traceback.
+            click.echo(
+                f"casekit: error: {exc.strerror or exc} ({exc.filename or 'no file'})", err=True
+            )
+            ctx.exit(EXIT_ERROR)
+        except KeyboardInterrupt:
+            click.echo("casekit: interrupted; previous outputs are unchanged", err=True)
+            ctx.exit(EXIT_INTERRUPTED)
+
+
+project_option = click.option(
+    "-C",
+    "--project",
+    "project_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="The manuscript project directory.",
+)
+
+
+@click.group(cls=CasekitGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="casekit")
+@click.option("-v", "--verbose", is_flag=True, help="Log each pandoc command line.")
+def main(verbose: bool) -> None:
+    """Build medical case reports from case data, a BibTeX store and templates."""
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.WARNING,
+        format="casekit: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+FORMAT_HELP = "\b\nFormats:\n" + "\n".join(
+    f"  {f.name:<5} {f.description}" for f in FORMATS.values()
+)
+
+
+journal_option = click.option(
+    "--journal",
+    metavar="NAME",
+    help="Journal profile from templates/journals/NAME.yaml (see `casekit journals`).",
+)
+
+
+@main.command("build", epilog=FORMAT_HELP)
+@click.argument("formats", nargs=-1, type=click.Choice(sorted(FORMATS)))
+@project_option
+@click.option("--style", help="CSL style name or .csl path (overrides manuscript.yaml).")
+@journal_option
+@click.option(
+    "--review", is_flag=True, help="Blinded copy: no author names, line numbers, double spacing."
+)
+@click.option(
+    "-j", "--jobs", type=click.IntRange(1, 16), default=min(16, os.cpu_count() or 2),
+    show_default="the number of CPUs", help="Formats made at once.",
+)  # fmt: skip
+@click.option("-q", "--quiet", is_flag=True, help="No progress and no list of written files.")
+@click.pass_context
+def build_command(
+    ctx: click.Context,
+    formats: tuple[str, ...],
+    project_dir: Path,
+    style: str | None,
+    journal: str | None,
+    review: bool,
+    jobs: int,
+    quiet: bool,
+) -> None:
+    """Build build/manuscript.<ext> for each FORMAT.
+
+    Without FORMAT: the formats the journal takes with --journal, else pdf. With
+    --journal NAME the outputs go to build/NAME/, and a review copy to review/ below.
+    All requested formats are made first and then moved into place together: if any
+    fails, the previous outputs stay as they were.
+    """
+    root = project_dir.resolve()
+    ctx.meta["casekit.root"] = root
+    progress = Progress(sys.stderr) if not quiet else None
+    config = BuildConfig(
+        project=Project(root),
+        formats=formats,
+        style=style,
+        command=("casekit", *sys.argv[1:]),
+        journal=journal,
+        review=review,
+        jobs=jobs,
+        progress=progress,
+    )
+    try:
+        result = build(config)
+    finally:
+        if progress is not None:
+            progress.close()
+    if quiet:
+        return
+    for name, path in result.outputs.items():
+        click.echo(f"wrote {_shown(path, root)} ({name}, {result.references} references)")
+
+
+@main.command("watch", epilog=FORMAT_HELP)
+@click.argument("formats", nargs=-1, type=click.Choice(sorted(FORMATS)))
+@project_option
+@journal_option
+@click.option("--interval", type=click.FloatRange(0.05, 10), default=0.25, show_default=True,
+              help="Seconds between looks at the inputs.")  # fmt: skip
+@click.pass_context
+def watch_command(
+    ctx: click.Context,
+    formats: tuple[str, ...],
+    project_dir: Path,
+    journal: str | None,
+    interval: float,
+) -> None:
+    """Rebuild FORMATS (default: pdf) whenever an input changes, until Ctrl-C.
+
+    One warm process: each rebuild costs about what pandoc and Typst cost, without
+    Python's start-up. A failed rebuild prints its error and keeps the previous outputs.
+    """
+    from threading import Event
+
+    from casekit.building.watch import Rebuild, watch
+
+    root = project_dir.resolve()
+    ctx.meta["casekit.root"] = root
+    config = BuildConfig(
+        Project(root), formats or (() if journal else ("pdf",)), journal=journal,
+        command=("casekit", *sys.argv[1:]),
+    )  # fmt: skip
+
+    def report(rebuild: Rebuild) -> None:
+        if rebuild.error is not None:
+            click.echo(f"casekit: {rebuild.error.one_line(root)}", err=True)
+        elif rebuild.result is not None:
+            names = ", ".join(rebuild.result.outputs)
+            click.echo(f"built {names} in {rebuild.seconds:.2f} s; watching for changes")
+
+    def unread(changed: set[Path]) -> None:
+        names = ", ".join(sorted(_shown(path, root) for path in changed))
+        click.echo(f"{names} changed; no output built here reads it")
+
+    try:
+        watch(config, report, Event(), interval, unread)
+    except KeyboardInterrupt:
+        click.echo("stopped watching", err=True)
+
+
+@main.command("journals")
+@project_option
+@click.pass_context
+def journals_command(ctx: click.Context, project_dir: Path) -> None:
+    """List the journal profiles in templates/journals/ with their main limits."""
+    root = project_dir.resolve()
+    ctx.meta["casekit.root"] = root
+    project = Project(root)
+    for name in available(project.templates):
+        profile = load_profile(project.templates, name, root)
+        journal = profile.journal
+        click.echo(click.style(name, bold=True) + f"  {journal.title}, {journal.article_type}")
+        click.echo(f"    style {journal.style} ({journal.citation_look}); takes "
+                   + ", ".join(journal.formats))  # fmt: skip
+        click.echo(f"    limits: {describe_limits(journal)}")
+
+
+@main.command("check")
+@project_option
+@click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Report format; json follows docs/check-report.md.",
+)
+@click.option(
+    "--built",
+    is_flag=True,
+    help="Build first (pdf, docx and any format already in build/), then compare them.",
+)
+@click.option("--all", "show_all", is_flag=True, help="List every problem, not 20 per code.")
+@journal_option
+@click.pass_context
+def check_command(
+    ctx: click.Context,
+    project_dir: Path,
+    strict: bool,
+    output_format: str,
+    built: bool,
+    show_all: bool,
+    journal: str | None,
+) -> None:
+    """Check citations and references: the store, the templates and the built outputs.
+
+    Reports every problem with its file, line, code and a hint. With --journal NAME,
+    also the journal's limits and required statements, and the outputs compared are
+    those in build/NAME/. Exit status: 0 clean (warnings allowed), 1 errors found (or
+    warnings, with --strict), 2 could not run.
+    """
+    # Imported here: checking needs modules a build does not, and start-up time counts.
+    from casekit.checks.run import OUTPUT_FORMATS, Report, run_checks
+    from casekit.cli.report import text_lines
+
+    root = project_dir.resolve()
+    ctx.meta["casekit.root"] = root
+    ctx.meta["casekit.error_exit"] = EXIT_CANNOT_RUN
+    project = Project(root)
+    project.check_exists()
+    extra: list[Problem] = []
+    if built:
+        # The journal's formats; without one, pdf, docx and whatever else is already
+        # built, leaving out outputs that are current (same inputs, tools and bytes).
+        from casekit.building.verify import current_outputs
+
+        def output(name: str) -> Path:
+            return project.build / f"manuscript.{FORMATS[name].extension}"
+
+        present = tuple(name for name in OUTPUT_FORMATS if output(name).is_file())
+        formats: tuple[str, ...] = ()
+        if not journal:
+            current = current_outputs(project)
+            wanted = dict.fromkeys(("pdf", "docx", *present))
+            formats = tuple(name for name in wanted if output(name) not in current)
+        try:
+            if formats or journal:
+                config = BuildConfig(
+                    project, formats, command=("casekit", *sys.argv[1:]), journal=journal
+                )
+                build(config)
+        except CasekitError as exc:
+            extra.append(Problem.from_error("build-failed", exc))
+    report = run_checks(project, journal)
+    report = Report((*extra, *report.problems), report.summary)
+    if output_format == "json":
+        click.echo(json.dumps(report.to_json(root), indent=2, ensure_ascii=False))
+    else:
+        for line in text_lines(report, root, show_all):
+            click.echo(line)
+    failed = report.count("error") or (strict and report.count("warning"))
+    ctx.exit(EXIT_ERROR if failed else 0)
+
+
+@main.command("care")
+@project_option
+@journal_option
+@click.pass_context
+def care_command(ctx: click.Context, project_dir: Path, journal: str | None) -> None:
+    """Write build/care-checklist.md and .docx: where each CARE item is addressed.
+
+    Builds the PDF first, so that every section's page number is current.
+    """
+    from casekit.checks.care_report import write_care_checklist
+
+    root = project_dir.resolve()
+    ctx.meta["casekit.root"] = root
+    written = write_care_checklist(Project(root), journal)
+    for path in written:
+        click.echo(f"wrote {_shown(path, root)}")
+
+
+@main.command("verify")
+@project_option
+@click.pass_context
+def verify_command(ctx: click.Context, project_dir: Path) -> None:
+    """Check that every output in build/ matches its manifest: bytes, inputs and tools.
+
+    Exit status: 0 when every output is current, 1 when any is stale, modified or
+    missing, 2 when there is nothing to verify.
+    """
+    from casekit.building.verify import verify
+
+    root = project_dir.resolve()
+    ctx.meta["casekit.root"] = root
+    ctx.meta["casekit.error_exit"] = EXIT_CANNOT_RUN
+    statuses = verify(Project(root))
+    colours = {"current": "green", "stale": "yellow", "modified": "red", "missing": "red"}
+    for status in statuses:
+        state = click.style(f"{status.state:<9}", fg=colours[status.state])
+        click.echo(f"{state} {_shown(status.path, root)}: {status.detail}")
+    ctx.exit(0 if all(s.state == "current" for s in statuses) else EXIT_ERROR)
+
+
+@main.command("styles")
+@click.argument("search", required=False)
+def styles_command(search: str | None) -> None:
+    """List the installed CSL styles whose name contains SEARCH (all when omitted).
+
+    Dependent styles are marked with the parent they resolve to, offline.
+    """
+    names = [n for n in catalogue_names() if search is None or search.lower() in n.lower()]
+    for name in names:
+        parent = dependent_parent(name)
+        click.echo(f"{name}  (uses {parent})" if parent else name)
+    click.echo(f"{len(names)} style(s)", err=True)
+
+
+@main.command("new")
+@click.argument("directory", type=click.Path(path_type=Path))
+def new_command(directory: Path) -> None:
+    """Create DIRECTORY as a copy of the example case report, ready to edit and build."""
+    new_project(directory)
+    click.echo(f"created {directory}: edit manuscript/*.yaml and templates/sections/*.md.j2,")
+    click.echo(f"then run `casekit build pdf -C {directory}` (or `make pdf` there)")
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)

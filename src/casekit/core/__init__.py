@@ -1,0 +1,2 @@
+"""Foundation: located errors, the project's paths, reading text and YAML, atomic writes,
+caches."""

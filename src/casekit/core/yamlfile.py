@@ -1,0 +1,281 @@
+"""YAML files read into typed, frozen dataclasses, with every error pointing at a line.
+
+PyYAML composes the file into nodes that remember their position; the nodes are
+then converted field by field against the dataclass's type hints, so a wrong type,
+a missing field or an unknown key is reported as ``file:line:column [field]``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import types
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, TypeVar, get_args, get_origin, get_type_hints
+
+import yaml
+
+from casekit.core.errors import InputError, Location
+from casekit.core.textfile import read_text
+
+T = TypeVar("T")
+
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_constructor = yaml.SafeLoader("")
+
+_TAGS = {
+    "tag:yaml.org,2002:str": "text",
+    "tag:yaml.org,2002:int": "an integer",
+    "tag:yaml.org,2002:float": "a number",
+    "tag:yaml.org,2002:bool": "true/false",
+    "tag:yaml.org,2002:null": "nothing (null)",
+    "tag:yaml.org,2002:timestamp": "a date",
+    "tag:yaml.org,2002:map": "a mapping",
+    "tag:yaml.org,2002:seq": "a list",
+}
+
+
+@dataclass(frozen=True)
+class Loaded(typing.Generic[T]):
+    """A typed value read from a YAML file, plus where each field came from."""
+
+    value: T
+    """The converted value."""
+    path: Path
+    """The file it was read from."""
+    lines: Mapping[str, int]
+    """Dotted field path (``timeline.2.day``) to 1-based line number."""
+
+    def where(self, field: str) -> Location:
+        """The location of a dotted field, falling back to its nearest parent."""
+        probe = field
+        while probe and probe not in self.lines:
+            probe = probe.rpartition(".")[0]
+        return Location(self.path, self.lines.get(probe), None, field or None)
+
+
+def _is_tab(text: str, mark: yaml.Mark | None) -> bool:
+    if mark is None:
+        return False
+    lines = text.split("\n")
+    return mark.line < len(lines) and "\t" in lines[mark.line][: mark.column + 1]
+
+
+def compose(text: str, path: Path) -> yaml.Node | None:
+    """Parse YAML text into nodes, turning syntax errors into located errors."""
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or "invalid YAML"
+        if exc.context:
+            problem = f"{problem} ({exc.context})"
+        hint = None
+        if _is_tab(text, mark):
+            hint = "YAML indentation must use spaces, not tabs"
+        raise InputError(
+            f"YAML syntax error: {problem}",
+            Location(path, mark.line + 1, mark.column + 1) if mark else Location(path),
+            hint=hint or "check indentation and quoting on that line",
+        ) from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"YAML error: {exc}", Location(path)) from None
+    return node
+
+
+def load(path: Path, cls: type[T]) -> Loaded[T]:
+    """Read ``path`` and convert its top-level mapping into ``cls``."""
+    text = read_text(path)
+    node = compose(text, path)
+    if node is None:
+        raise InputError(
+            "file is empty", Location(path, 1), hint=f"it should hold a mapping for {cls.__name__}"
+        )
+    lines: dict[str, int] = {}
+    value = _Converter(path, lines).convert(node, cls, "")
+    return Loaded(value, path, lines)
+
+
+def load_mapping(path: Path) -> Loaded[dict[str, str]]:
+    """Read a flat ``key: text`` mapping, e.g. abbreviations.yaml."""
+    text = read_text(path)
+    node = compose(text, path)
+    lines: dict[str, int] = {}
+    if node is None:
+        return Loaded({}, path, lines)
+    value = _Converter(path, lines).convert(node, dict[str, str], "")
+    return Loaded(value, path, lines)
+
+
+def _describe(node: yaml.Node) -> str:
+    return _TAGS.get(node.tag, node.tag)
+
+
+def _type_name(tp: Any) -> str:
+    if tp is type(None):
+        return "nothing"
+    origin = get_origin(tp)
+    if origin is Literal:
+        return "one of " + ", ".join(repr(a) for a in get_args(tp))
+    if origin in (typing.Union, types.UnionType):
+        return " or ".join(_type_name(a) for a in get_args(tp))
+    if origin in (tuple, list):
+        return "a list"
+    if origin in (dict, Mapping):
+        return "a mapping"
+    if dataclasses.is_dataclass(tp):
+        return "a mapping"
+    return {str: "text", int: "an integer", float: "a number", bool: "true/false"}.get(
+        tp, getattr(tp, "__name__", str(tp))
+    )
+
+
+class _Converter:
+    def __init__(self, path: Path, lines: dict[str, int]):
+        self.path = path
+        self.lines = lines
+
+    def fail(
+        self, node: yaml.Node, field: str, message: str, hint: str | None = None
+    ) -> InputError:
+        mark = node.start_mark
+        return InputError(
+            message, Location(self.path, mark.line + 1, mark.column + 1, field or None), hint
+        )
+
+    def convert(self, node: yaml.Node, tp: Any, field: str) -> Any:
+        self.lines.setdefault(field, node.start_mark.line + 1)
+        origin = get_origin(tp)
+        if origin in (typing.Union, types.UnionType):
+            options = get_args(tp)
+            if node.tag == "tag:yaml.org,2002:null" and type(None) in options:
+                return None
+            real = [o for o in options if o is not type(None)]
+            if len(real) == 1:
+                return self.convert(node, real[0], field)
+            raise TypeError(f"unsupported union {tp}")  # a programming error, not user input
+        if origin is Literal:
+            value = self.scalar(node, field, str)
+            if value not in get_args(tp):
+                close = difflib.get_close_matches(str(value), [str(a) for a in get_args(tp)], 1)
+                raise self.fail(
+                    node,
+                    field,
+                    f"{value!r} is not allowed here; expected {_type_name(tp)}",
+                    f"did you mean {close[0]!r}?" if close else None,
+                )
+            return value
+        if isinstance(node, yaml.ScalarNode) and hasattr(tp, "parse"):
+            # Compact scalar forms such as `at: infusion+28` (see casedata.DayRef).
+            try:
+                return tp.parse(self.scalar(node, field, str))
+            except ValueError as exc:
+                raise self.fail(node, field, str(exc)) from None
+        if dataclasses.is_dataclass(tp) and isinstance(tp, type):
+            return self.dataclass(node, tp, field)
+        if origin is tuple:
+            (item_tp, _) = get_args(tp)
+            if not isinstance(node, yaml.SequenceNode):
+                raise self.fail(node, field, f"expected a list, found {_describe(node)}")
+            return tuple(
+                self.convert(item, item_tp, f"{field}.{i}" if field else str(i))
+                for i, item in enumerate(node.value)
+            )
+        if origin in (dict, Mapping):
+            (_, value_tp) = get_args(tp)
+            if not isinstance(node, yaml.MappingNode):
+                raise self.fail(node, field, f"expected a mapping, found {_describe(node)}")
+            result: dict[str, Any] = {}
+            for key_node, value_node in self.pairs(node, field):
+                key = str(key_node.value)
+                sub = f"{field}.{key}" if field else key
+                result[key] = self.convert(value_node, value_tp, sub)
+            return result
+        if tp in (str, int, float, bool):
+            return self.scalar(node, field, tp)
+        if tp is Any:
+            return self.construct(node, field)
+        raise TypeError(f"unsupported field type {tp!r}")
+
+    def construct(self, node: yaml.Node, field: str) -> Any:
+        """The plain value of ``node``; a tag safe YAML cannot build is a located error."""
+        try:
+            return _constructor.construct_document(node)
+        except yaml.YAMLError:
+            raise self.fail(
+                node,
+                field,
+                f"cannot read a value tagged {node.tag!r}",
+                "write the plain value without the YAML tag (the part starting with !)",
+            ) from None
+
+    def pairs(self, node: yaml.MappingNode, field: str) -> list[tuple[yaml.Node, yaml.Node]]:
+        seen: dict[str, int] = {}
+        for key_node, _ in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise self.fail(key_node, field, "a key must be plain text")
+            key = str(key_node.value)
+            if key in seen:
+                raise self.fail(
+                    key_node,
+                    f"{field}.{key}" if field else key,
+                    f"duplicate key {key!r} (first given on line {seen[key]})",
+                    "remove one of the two; YAML would silently keep the last",
+                )
+            seen[key] = key_node.start_mark.line + 1
+        return list(node.value)
+
+    def scalar(self, node: yaml.Node, field: str, tp: type) -> Any:
+        if not isinstance(node, yaml.ScalarNode) or node.tag == "tag:yaml.org,2002:null":
+            raise self.fail(node, field, f"expected {_type_name(tp)}, found {_describe(node)}")
+        if tp is str:
+            # Keep the text as written: `day: 2019-05-03` stays a string the
+            # privacy checks can see, and `version: 1.10` keeps its zero.
+            return str(node.value)
+        value = self.construct(node, field)
+        if tp is float and isinstance(value, int) and not isinstance(value, bool):
+            return float(value)
+        if tp is int and isinstance(value, int) and not isinstance(value, bool):
+            return value
+        if isinstance(value, tp) and not (tp is not bool and isinstance(value, bool)):
+            return value
+        raise self.fail(
+            node, field, f"expected {_type_name(tp)}, found {_describe(node)} {node.value!r}"
+        )
+
+    def dataclass(self, node: yaml.Node, cls: type, field: str) -> Any:
+        if not isinstance(node, yaml.MappingNode):
+            raise self.fail(
+                node, field, f"expected a mapping of {cls.__name__} fields, found {_describe(node)}"
+            )
+        hints = get_type_hints(cls)
+        fields = {f.name: f for f in dataclasses.fields(cls) if f.init}
+        values: dict[str, Any] = {}
+        for key_node, value_node in self.pairs(node, field):
+            key = str(key_node.value)
+            name = key.replace("-", "_")
+            sub = f"{field}.{key}" if field else key
+            if name not in fields:
+                close = difflib.get_close_matches(key, list(fields), 1)
+                raise self.fail(
+                    key_node,
+                    sub,
+                    f"unknown field {key!r} in {cls.__name__}",
+                    f"did you mean {close[0]!r}?"
+                    if close
+                    else "allowed: " + ", ".join(sorted(fields)),
+                )
+            values[name] = self.convert(value_node, hints[name], sub)
+        for name, f in fields.items():
+            required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+            if required and name not in values:
+                raise self.fail(
+                    node,
+                    f"{field}.{name}" if field else name,
+                    f"missing required field {name!r} in {cls.__name__}",
+                    f"add `{name}:` to this mapping",
+                )
+        return cls(**values)

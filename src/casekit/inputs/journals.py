@@ -1,0 +1,189 @@
+"""Journal profiles: one YAML file per journal in ``templates/journals/``.
+
+A profile says how a journal wants a case report: its citation style, its limits,
+the statements and sections it requires, whether it takes an abstract, the page
+layout, what the title page must show, and the formats it accepts. Adding a
+journal means adding a file; an unknown key or a wrong type is rejected with the
+file and line. A limit the journal does not state is left out, never guessed.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from casekit.core.errors import InputError, Location, StyleError
+from casekit.core.yamlfile import Loaded, load
+from casekit.references.styles import resolve_style
+
+if TYPE_CHECKING:
+    from casekit.typesetting.readback import Look
+
+Format = Literal["pdf", "docx", "html", "txt", "md", "jats", "tex"]
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What the journal allows; None where its instructions state no limit."""
+
+    main_words: int | None = None
+    """Words in the main text (title page, abstract, references, tables, legends and
+    statements excluded)."""
+    abstract_words: int | None = None
+    """Words in the abstract."""
+    references: int | None = None
+    """Entries in the reference list."""
+    figures_tables: int | None = None
+    """Figures and tables together."""
+    title_characters: int | None = None
+    """Characters in the title, spaces included."""
+    authors: int | None = None
+    """Authors in the byline."""
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How the pages look."""
+
+    font_size: float = 12
+    """Body text size in points."""
+    line_spacing: float = 2.0
+    """1.0 single, 1.5, 2.0 double."""
+    line_numbers: bool = False
+    """Continuous line numbers in the margin (real Word line numbering in DOCX)."""
+    page_numbers: bool = True
+    """Page numbers in the footer."""
+
+
+@dataclass(frozen=True)
+class TitlePage:
+    """What the title page shows besides title and byline."""
+
+    word_counts: bool = False
+    """Main text and abstract word counts."""
+    reference_count: bool = False
+    """Number of references."""
+    figure_table_count: bool = False
+    """Number of figures and tables."""
+    corresponding_author: bool = True
+    """The corresponding author's name and address."""
+
+
+@dataclass(frozen=True)
+class Journal:
+    """One journal's requirements for one article type."""
+
+    title: str
+    """The journal's name, e.g. ``Blood Advances``."""
+    article_type: str
+    """The article type these rules are for."""
+    style: str
+    """CSL style name or path."""
+    citation_look: Literal["brackets", "superscript", "parentheses"]
+    """How in-text citations print; must agree with the style."""
+    formats: tuple[Format, ...]
+    """Formats the journal takes."""
+    abstract: Literal["required", "optional", "none"] = "required"
+    """Whether a text abstract goes in the manuscript."""
+    abstract_title: str = "Abstract"
+    """The abstract's heading, e.g. ``Summary``."""
+    limits: Limits = field(default_factory=Limits)
+    """Limits stated in the author instructions."""
+    required_statements: tuple[str, ...] = ()
+    """Statement headings the manuscript must have, e.g. ``Patient consent``."""
+    section_order: tuple[str, ...] = ()
+    """Order of the body sections; sections not listed follow in manuscript order."""
+    layout: Layout = field(default_factory=Layout)
+    """Page layout."""
+    title_page: TitlePage = field(default_factory=TitlePage)
+    """Title page contents."""
+    blinded: bool = False
+    """Whether every build for this journal is a blinded review copy."""
+    abbreviation_list: bool = False
+    """Whether the manuscript ends with a list of the abbreviations it uses."""
+    notes: tuple[str, ...] = ()
+    """Other rules from the author instructions, shown by ``casekit journals``."""
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A journal profile with its name and where it was read from."""
+
+    name: str
+    """File stem, e.g. ``blood-advances``; used by ``--journal``."""
+    journal: Journal
+    """The profile."""
+    loaded: Loaded[Journal]
+    """Source file and line of every field."""
+
+
+def profiles_dir(templates: Path) -> Path:
+    return templates / "journals"
+
+
+def available(templates: Path) -> list[str]:
+    """Names of the profiles in a project."""
+    return sorted(p.stem for p in profiles_dir(templates).glob("*.yaml"))
+
+
+def load_profile(templates: Path, name: str, base: Path) -> Profile:
+    """Read and validate ``templates/journals/<name>.yaml``."""
+    path = profiles_dir(templates) / f"{name}.yaml"
+    if not path.is_file():
+        names = available(templates)
+        close = difflib.get_close_matches(name, names, n=2)
+        raise InputError(
+            f"unknown journal {name!r}",
+            Location(profiles_dir(templates)),
+            hint=("did you mean " + ", ".join(close) + "?")
+            if close
+            else "known: " + ", ".join(names) + " (add templates/journals/NAME.yaml)",
+        )
+    loaded = load(path, Journal)
+    journal = loaded.value
+    from casekit.typesetting.readback import Look  # only to read the style's citation look
+
+    style = resolve_style(journal.style, base, loaded.where("style"))
+    look = Look.from_csl(style.path.read_text(encoding="utf-8"))
+    actual = _look_name(look)
+    if actual != journal.citation_look:
+        raise StyleError(
+            f"citation_look is {journal.citation_look!r} but style {journal.style!r} prints "
+            f"{actual}",
+            loaded.where("citation_look"),
+            hint="make citation_look match the style, or choose another style",
+        )
+    return Profile(name, journal, loaded)
+
+
+def _look_name(look: Look | None) -> str:
+    if look is None:
+        return "author-date citations"
+    if look.superscript:
+        return "superscript"
+    return {"[": "brackets", "(": "parentheses"}.get(look.prefix, f"{look.prefix!r}")
+
+
+LIMIT_LABELS = {
+    "main_words": "main text {:,} words",
+    "abstract_words": "abstract {:,} words",
+    "references": "{} references",
+    "figures_tables": "{} figures+tables",
+    "title_characters": "title {} characters",
+    "authors": "{} authors",
+}
+"""How each limit reads in a listing."""
+
+
+def describe_limits(journal: Journal) -> str:
+    """The journal's limits in one line; abstract rules and unset limits included."""
+    parts = [
+        label.format(getattr(journal.limits, name))
+        for name, label in LIMIT_LABELS.items()
+        if getattr(journal.limits, name) is not None
+    ]
+    if journal.abstract == "none":
+        parts.append("no abstract")
+    return ", ".join(parts) if parts else "none stated"

@@ -1,0 +1,1 @@
+"""References: the BibTeX store, citations in the text, CSL styles."""

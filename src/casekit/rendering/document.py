@@ -1,0 +1,323 @@
+"""Rendering: Jinja section templates and case data become one pandoc Markdown document.
+
+Templates are untrusted input (co-authors write them), so they run in Jinja's
+sandbox with ``StrictUndefined``: a missing value fails the build rather than
+printing an empty string into a medical manuscript. Jinja's default comment
+marker ``{#`` would swallow pandoc attributes such as ``{#sec-case}``, so
+comments are written ``{## ... ##}`` instead.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import types
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import yaml
+from jinja2.sandbox import SandboxedEnvironment
+
+from casekit.core.errors import Location, TemplateError
+from casekit.inputs.abbreviations import Scope
+from casekit.inputs.casedata import Age, Case, DayRef, Quantity, timeline_rows
+from casekit.inputs.journals import Journal
+from casekit.inputs.manuscript import Manuscript
+from casekit.references.citations import find_citations
+from casekit.rendering.counts import Counts, figures_and_tables, words
+from casekit.rendering.figures import FIGURES
+from casekit.rendering.numbering import Numbering
+
+COMMENT_START = "{##"
+COMMENT_END = "##}"
+
+
+@dataclass(frozen=True)
+class Section:
+    """One rendered section."""
+
+    name: str
+    """Section name from ``manuscript.yaml``."""
+    template: Path
+    """The template file it came from."""
+    markdown: str
+    """Rendered Markdown."""
+
+
+@dataclass(frozen=True)
+class Document:
+    """The rendered manuscript, before pandoc."""
+
+    front: str
+    """Title page and abstract."""
+    sections: tuple[Section, ...]
+    """Body sections in order."""
+    back: str
+    """Statements and the reference list heading."""
+    metadata: Mapping[str, Any]
+    """Pandoc metadata (title, lang, keywords...)."""
+    counts: Counts
+    """Word and item counts, as journals define them."""
+    abstract: str = ""
+    """The rendered abstract (also part of ``front``)."""
+    figures: tuple[str, ...] = ()
+    """Figures the document places, by name (drawn at build time)."""
+    numbering: Numbering = field(default_factory=Numbering)
+    """Figure and table numbers, with their mentions and placements."""
+    abbreviation_scopes: dict[str, Scope] = field(default_factory=dict)
+    """First-use tracking of abbreviations: the abstract, and the main text."""
+
+    @property
+    def markdown(self) -> str:
+        """The whole document as pandoc Markdown with a YAML metadata block."""
+        head = yaml.safe_dump(dict(self.metadata), allow_unicode=True, sort_keys=True)
+        body = "\n\n".join(
+            part.strip("\n")
+            for part in (self.front, *(s.markdown for s in self.sections), self.back)
+        )
+        return f"---\n{head}---\n\n{body}\n"
+
+
+def day(ref: DayRef) -> str:
+    """``DayRef('infusion', 28)`` → ``day +28``; day 0 prints as ``day 0``."""
+    if ref.day == 0:
+        return "day 0"
+    return f"day {'+' if ref.day > 0 else '−'}{abs(ref.day)}"
+
+
+def num(value: float, digits: int = 2) -> str:
+    """A number without trailing zeros: 0.50 → ``0.5``, 3.0 → ``3``; minus sign typeset."""
+    text = f"{value:,.{digits}f}".rstrip("0").rstrip(".") if digits else f"{value:,.0f}"
+    return text.replace("-", "−")
+
+
+def qty(quantity: Quantity, digits: int = 2) -> str:
+    """A quantity with its unit; ``%`` is set closed up, other units after a space."""
+    sep = "" if quantity.unit in ("%", "°") else " "
+    return f"{num(quantity.value, digits)}{sep}{quantity.unit}"
+
+
+def age_adjective(age: Age) -> str:
+    """``Age(3, "months")`` → ``3-month-old``."""
+    return f"{age.value}-{age.unit.rstrip('s')}-old"
+
+
+def months(days: int) -> str:
+    """Whole months in a number of days (a month being 365.25 / 12 days)."""
+    return str(round(days / (365.25 / 12)))
+
+
+FILTERS: Mapping[str, Callable[..., str]] = types.MappingProxyType(
+    {"day": day, "num": num, "qty": qty, "age_adjective": age_adjective, "months": months}
+)
+
+
+def environment(templates: Path, cache: Path | None = None) -> SandboxedEnvironment:
+    """The Jinja environment for a project's ``templates/`` folder.
+
+    With ``cache``, compiled templates are kept there (keyed by their source's
+    checksum), which saves compiling every template on every build.
+    """
+    bytecode_cache = None
+    if cache is not None:
+        try:
+            (cache / "jinja").mkdir(parents=True, exist_ok=True)
+            bytecode_cache = jinja2.FileSystemBytecodeCache(str(cache / "jinja"))
+        except OSError:
+            bytecode_cache = None  # an unwritable cache only costs time
+    env = SandboxedEnvironment(
+        loader=jinja2.FileSystemLoader(templates),
+        bytecode_cache=bytecode_cache,
+        undefined=jinja2.StrictUndefined,
+        comment_start_string=COMMENT_START,
+        comment_end_string=COMMENT_END,
+        keep_trailing_newline=True,
+        autoescape=False,
+    )
+    env.filters.update(FILTERS)
+    env.globals["timeline_rows"] = timeline_rows
+    return env
+
+
+def render_file(env: jinja2.Environment, name: str, templates: Path, **context: Any) -> str:
+    """Render ``templates/<name>``, turning Jinja failures into located errors."""
+    with _template_errors(templates / name, None):
+        return env.get_template(name).render(**context)
+
+
+def render_string(env: jinja2.Environment, source: str, where: Location, **context: Any) -> str:
+    """Render template text held in a data file (e.g. the abstract in manuscript.yaml).
+
+    Errors point into the data file: ``where`` is the line before the text starts.
+    """
+    with _template_errors(where.path or Path("<string>"), where):
+        return env.from_string(source).render(**context)
+
+
+_STRING = "<template>"  # the file name Jinja gives a template made from a string
+
+
+@contextlib.contextmanager
+def _template_errors(path: Path, data: Location | None) -> Iterator[None]:
+    """Translate every way a template can fail into one located TemplateError."""
+
+    def place(filename: str | None, line: int | None) -> Location:
+        if data is not None and filename in (None, _STRING):
+            shifted = data.line + line if data.line is not None and line is not None else None
+            return Location(data.path, shifted, None, data.field)
+        return Location(Path(filename) if filename else path, line)
+
+    try:
+        yield
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError(
+            f"syntax error: {exc.message}",
+            place(exc.filename, exc.lineno),
+            hint="check the {% %} and {{ }} on that line",
+        ) from None
+    except jinja2.TemplateNotFound as exc:
+        raise TemplateError(
+            f"template {exc.name!r} not found",
+            Location(path),
+            hint=f"create templates/{exc.name} or fix the name",
+        ) from None
+    except RecursionError:
+        raise TemplateError(
+            "templates include each other in a loop (or recurse too deeply)",
+            Location(path),
+            hint="check the {% include %} and {% extends %} chain starting here",
+        ) from None
+    except (
+        jinja2.UndefinedError,
+        jinja2.exceptions.SecurityError,
+        TypeError,
+        ValueError,
+        AttributeError,
+        ArithmeticError,
+        LookupError,
+    ) as exc:
+        filename, line = _innermost_template_frame(exc)
+        prefix = ""
+        if isinstance(exc, jinja2.UndefinedError):
+            prefix = "undefined value: "
+        elif isinstance(exc, jinja2.exceptions.SecurityError):
+            prefix = "not allowed in a template: "
+        message = getattr(exc, "message", None) or str(exc)
+        raise TemplateError(
+            f"{prefix}{message}",
+            place(filename, line),
+            hint="check the name against manuscript/case.yaml; a template cannot print a "
+            "missing value",
+        ) from None
+
+
+def _innermost_template_frame(exc: BaseException) -> tuple[str | None, int | None]:
+    """Jinja rewrites tracebacks so template frames carry the template's file and line."""
+    filename, line = None, None
+    tb = exc.__traceback__
+    while tb is not None:
+        code = tb.tb_frame.f_code.co_filename
+        if code.endswith(".j2") or code == _STRING:
+            filename, line = code, tb.tb_lineno
+        tb = tb.tb_next
+    return filename, line
+
+
+def render_document(
+    project_templates: Path,
+    meta: Manuscript,
+    case: Case,
+    abstract_where: Location,
+    cache: Path | None = None,
+    journal: Journal | None = None,
+    review: bool = False,
+    abbreviations: dict[str, str] | None = None,
+) -> Document:
+    """Render front matter, the body sections, and back matter.
+
+    Sections come in ``meta.sections`` order, rearranged by the journal's
+    ``section_order``. The title page can show counts, so the body is rendered
+    first. A review copy (``review``) leaves out everything that names the authors.
+    """
+    env = environment(project_templates, cache)
+    numbering = Numbering()
+    placed_figures: list[str] = []
+
+    def figure(name: str, caption: str) -> str:
+        if name not in FIGURES:
+            raise ValueError(f"unknown figure {name!r}; casekit draws: {', '.join(FIGURES)}")
+        item = numbering.place("fig", name)
+        placed_figures.append(name)
+        return f"![Figure {item.number}. {caption}](figures/{name}){{#fig-{name}}}"
+
+    def table_caption(name: str, caption: str) -> str:
+        return f": Table {numbering.place('tbl', name).number}. {caption}"
+
+    env.globals.update(
+        fig=lambda name: numbering.mention("fig", name),
+        tbl=lambda name: numbering.mention("tbl", name),
+        figure=figure,
+        table_caption=table_caption,
+    )
+    context: dict[str, Any] = {"meta": meta, "case": case, "journal": journal, "review": review}
+    scopes = {name: Scope(dict(abbreviations or {})) for name in ("abstract", "main text")}
+    env.globals["abbr"] = scopes["abstract"]
+    abstract = render_string(env, meta.abstract, abstract_where, **context).strip()
+    env.globals["abbr"] = scopes["main text"]
+    context["abstract"] = abstract
+    sections = tuple(
+        Section(
+            name,
+            project_templates / "sections" / f"{name}.md.j2",
+            render_file(env, f"sections/{name}.md.j2", project_templates, **context),
+        )
+        for name in _ordered(meta.sections, journal.section_order if journal else ())
+    )
+    with_abstract = journal is None or journal.abstract != "none"
+    cited = {k for s in sections for c in find_citations(s.markdown) for k in c.keys}
+    context["counts"] = Counts(
+        sections={s.name: words(s.markdown) for s in sections},
+        abstract_words=words(abstract) if with_abstract else 0,
+        references=len(cited | {k for c in find_citations(abstract) for k in c.keys}),
+        figures_tables=sum(figures_and_tables(s.markdown) for s in sections),
+        title_characters=len(meta.title),
+        authors=len(meta.authors),
+    )
+    context["statements"] = {
+        heading: text
+        for heading, text in meta.statements.items()
+        if not (review and heading in meta.review_omits)
+    }
+    used = dict.fromkeys([*scopes["abstract"].used, *scopes["main text"].used])
+    context["abbreviations"] = sorted(
+        ((short, (abbreviations or {})[short]) for short in used), key=lambda p: p[0].lower()
+    )
+    front = render_file(env, "front.md.j2", project_templates, **context)
+    back = render_file(env, "back.md.j2", project_templates, **context)
+    metadata: dict[str, Any] = {"title": meta.title, "lang": meta.lang}
+    if meta.keywords:
+        metadata["keywords"] = list(meta.keywords)
+    if meta.running_title:
+        metadata["running-title"] = meta.running_title
+    # No `author` key: pandoc would print a second byline under the title in DOCX and
+    # HTML (and put the names in the document properties of a blinded copy); the
+    # byline with affiliations comes from front.md.j2 instead.
+    return Document(
+        front,
+        sections,
+        back,
+        metadata,
+        context["counts"],
+        abstract,
+        tuple(dict.fromkeys(placed_figures)),
+        numbering,
+        scopes,
+    )
+
+
+def _ordered(sections: tuple[str, ...], preferred: tuple[str, ...]) -> list[str]:
+    """``sections`` with those named in ``preferred`` first, in that order."""
+    rank = {name: i for i, name in enumerate(preferred)}
+    return sorted(sections, key=lambda name: rank.get(name, len(rank)))

@@ -1,0 +1,2 @@
+"""Typesetting: pandoc, Typst, the Word reference document, the format table, and reading
+the outputs back."""

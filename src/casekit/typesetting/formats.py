@@ -1,0 +1,168 @@
+"""The output formats: a table from format name to how pandoc (and Typst) make it.
+
+Adding a format means adding a row here, not another branch in the build.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from casekit.typesetting import pandoc
+from casekit.typesetting.typst_pdf import compile_pdf
+
+
+@dataclass(frozen=True)
+class Job:
+    """What every format's producer gets: one rendered, citation-ready manuscript."""
+
+    markdown: Path
+    """The rendered Markdown (with its YAML metadata block) in the work directory."""
+    citeproc_args: tuple[str, ...]
+    """Pandoc arguments that resolve citations (style, bibliography, filters)."""
+    work: Path
+    """Private scratch directory; Typst is confined to it."""
+    reference_docx: Path
+    """Word styles to copy into DOCX output."""
+    typst_template: Path
+    """Pandoc template producing Typst source."""
+    epoch: int
+    """Timestamp written into outputs."""
+    variables: tuple[str, ...] = ()
+    """Template variables for the page layout (``--variable=...``)."""
+    bibliography: Path | None = None
+    """The cited entries, as handed to pandoc."""
+    filters_before: tuple[str, ...] = ()
+    """Lua filters to run before citeproc."""
+    filters_typst: tuple[str, ...] = ()
+    """Lua filters to run after citeproc when writing Typst."""
+    filters_other: tuple[str, ...] = ()
+    """Lua filters to run after citeproc for every other writer.
+
+    Each filter pass costs pandoc a walk of the whole document (about 0.2 s on a
+    200-page manuscript), so a writer gets only the filters it needs."""
+
+    on_step: Callable[[str], None] = field(default=lambda step: None, compare=False)
+    """Told when the format moves to a new step (e.g. ``typeset``), for progress."""
+
+    def cite_args(self, writer: str) -> tuple[str, ...]:
+        """Pandoc arguments that resolve citations for ``writer``, filters included."""
+        after = self.filters_typst if writer == "typst" else self.filters_other
+        return (
+            *(f"--lua-filter={name}" for name in self.filters_before),
+            *self.citeproc_args,
+            *(f"--lua-filter={name}" for name in after),
+        )
+
+    def pandoc(self, writer: str, *args: str, cite: Sequence[str] | None = None) -> str:
+        """Run pandoc on the manuscript in the work directory; ``cite`` replaces the
+        usual citation arguments."""
+        cite = self.cite_args(writer) if cite is None else cite
+        command = ["--sandbox", "-f", "markdown", self.markdown.name, *cite]
+        command += ["-t", writer, *args, *pandoc.gc_options(self.markdown.stat().st_size)]
+        env = {"SOURCE_DATE_EPOCH": str(self.epoch)}
+        return str(pandoc.run(command, env=env, cwd=self.work))
+
+
+def _markdown(job: Job) -> bytes:
+    return job.markdown.read_bytes()
+
+
+def _pdf(job: Job) -> bytes:
+    source = job.work / "manuscript.typ"
+    job.pandoc(
+        "typst", "--template", str(job.typst_template), *job.variables,
+        "--default-image-extension=svg", "-o", str(source),
+    )  # fmt: skip
+    job.on_step("typeset")
+    return compile_pdf(source, job.work, job.epoch)
+
+
+def _written_by_pandoc(writer: str, suffix: str, *extra: str) -> Callable[[Job], bytes]:
+    def produce(job: Job) -> bytes:
+        target = job.work / f"manuscript{suffix}"
+        job.pandoc(writer, *extra, "--default-image-extension=png", "-o", str(target))
+        data = target.read_bytes()
+        os.unlink(target)
+        return data
+
+    return produce
+
+
+def _jats(job: Job) -> bytes:
+    # The element_citations extension makes the JATS writer read the bibliography
+    # again, which --sandbox forbids; handing pandoc the references as metadata
+    # (CSL YAML converted from the same cited entries) needs no file access.
+    references = job.work / "references.yaml"
+    if job.bibliography is not None:
+        converted = str(
+            pandoc.run(
+                ["--sandbox", "-f", "bibtex", job.bibliography.name, "-s", "-t", "markdown"],
+                cwd=job.work,
+            )
+        )
+        references.write_text(converted.strip().strip("-").strip() + "\n", encoding="utf-8")
+    writer = "jats_archiving+element_citations"
+    cite = [a for a in job.cite_args(writer) if not a.startswith("--bibliography=")]
+    target = job.work / "manuscript.xml"
+    job.pandoc(
+        writer, f"--metadata-file={references.name}", "-s",
+        "--default-image-extension=png", "-o", str(target), cite=cite,
+    )  # fmt: skip
+    return target.read_bytes()
+
+
+def _docx(job: Job) -> bytes:
+    return _written_by_pandoc("docx", ".docx", "--reference-doc", str(job.reference_docx))(job)
+
+
+@dataclass(frozen=True)
+class Format:
+    """One output format."""
+
+    name: str
+    """Name on the command line."""
+    extension: str
+    """File extension of ``build/manuscript.<ext>``."""
+    description: str
+    """One line for ``--help``."""
+    produce: Callable[[Job], bytes]
+    """Makes the output's bytes."""
+    companions: Callable[[Job], dict[str, bytes]] | None = None
+    """Files that go with the output, by extension (a .tex file's .bib)."""
+
+
+def _cited_bibliography(job: Job) -> dict[str, bytes]:
+    return {"bib": job.bibliography.read_bytes()} if job.bibliography else {}
+
+
+FORMATS: dict[str, Format] = {
+    f.name: f
+    for f in (
+        Format("pdf", "pdf", "PDF typeset by Typst", _pdf),
+        Format("docx", "docx", "Word document styled by templates/reference.docx", _docx),
+        Format(
+            "html",
+            "html",
+            "standalone HTML page, figures embedded",
+            _written_by_pandoc("html5", ".html", "-s", "--embed-resources"),
+        ),
+        Format("txt", "txt", "plain text", _written_by_pandoc("plain", ".txt", "-s")),
+        Format("md", "md", "the rendered Markdown, before pandoc", _markdown),
+        Format(
+            "jats",
+            "xml",
+            "JATS XML (archiving) with structured element citations",
+            _jats,
+        ),
+        Format(
+            "tex",
+            "tex",
+            "LaTeX source, with manuscript.bib holding the cited entries",
+            _written_by_pandoc("latex", ".tex", "-s"),
+            _cited_bibliography,
+        ),
+    )
+}
