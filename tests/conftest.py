@@ -4,16 +4,28 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from casekit.building.pipeline import BuildResult, build
-from casekit.core.project import BuildConfig, Project
+from casekit.building.plan import Plan, Request, make_plan
+from casekit.core.project import Project
 from casekit.inputs.scaffold import PROJECT_FILES
 
 REPO = Path(__file__).resolve().parents[1]
 
 ALL_FORMATS = ("pdf", "docx", "html", "txt", "md")
+
+
+def request_for(root: Path, *formats: str, **choices: Any) -> Request:
+    """What the command line would ask of a build of the project at ``root``."""
+    return Request(Project(root), formats, **choices)
+
+
+def plan_for(root: Path, *formats: str, **choices: Any) -> Plan:
+    """The plan of that build: e.g. ``plan_for(example, "pdf", journal="blood-advances")``."""
+    return make_plan(request_for(root, *formats, **choices))
 
 
 def copy_example(target: Path) -> Path:
@@ -58,7 +70,7 @@ def built_example(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
     root = copy_example(tmp_path_factory.mktemp("built") / "project")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("SOURCE_DATE_EPOCH", "1700000000")
-        return build(BuildConfig(Project(root), ALL_FORMATS))
+        return build(plan_for(root, *ALL_FORMATS))
 
 
 def output_states(project: Path) -> dict[str, str]:

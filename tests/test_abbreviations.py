@@ -9,8 +9,9 @@ import pytest
 from casekit.building.pipeline import build
 from casekit.checks.run import run_checks
 from casekit.core.errors import Location, TemplateError
-from casekit.core.project import BuildConfig, Project
 from casekit.inputs.abbreviations import Scope, check_scope, typed_definitions
+
+from .conftest import plan_for, request_for
 
 DEFINITIONS = {
     "HSCT": "hematopoietic stem cell transplantation",
@@ -56,7 +57,7 @@ def test_typed_definition_is_found_with_its_line() -> None:
 
 
 def test_the_abstract_counts_separately(example: Path) -> None:
-    md = build(BuildConfig(Project(example), ("md",))).outputs["md"].read_text(encoding="utf-8")
+    md = build(plan_for(example, "md")).outputs["md"].read_text(encoding="utf-8")
     abstract, body = md.split("# Introduction", 1)
     assert "acute lymphoblastic leukemia (ALL)" in abstract
     assert "acute lymphoblastic leukemia (ALL)" in body
@@ -64,7 +65,7 @@ def test_the_abstract_counts_separately(example: Path) -> None:
 
 
 def test_example_passes_the_abbreviation_checks(example: Path) -> None:
-    codes = {p.code for p in run_checks(Project(example)).problems}
+    codes = {p.code for p in run_checks(request_for(example)).problems}
     assert not codes & {
         "abbreviation-before-definition",
         "unused-abbreviation",
@@ -79,7 +80,7 @@ def test_checks_find_misuse_in_the_example(example: Path) -> None:
     intro.write_text(
         intro.read_text(encoding="utf-8").replace("{{ abbr('HSCT') }}.", "HSCT.", 1), "utf-8"
     )
-    problems = run_checks(Project(example)).problems
+    problems = run_checks(request_for(example)).problems
     found = {(p.code, p.location.path.name if p.location.path else None) for p in problems}
     assert ("unused-abbreviation", "abbreviations.yaml") in found
     assert ("abbreviation-before-definition", "introduction.md.j2") in found
@@ -89,5 +90,5 @@ def test_unknown_abbreviation_in_a_template_fails_the_build(example: Path) -> No
     intro = example / "templates" / "sections" / "introduction.md.j2"
     intro.write_text(intro.read_text("utf-8").replace("abbr('HSCT')", "abbr('HSTC')", 1), "utf-8")
     with pytest.raises(TemplateError, match="unknown abbreviation 'HSTC'") as info:
-        build(BuildConfig(Project(example), ("md",)))
+        build(plan_for(example, "md"))
     assert info.value.location.line == 4

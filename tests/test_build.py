@@ -16,10 +16,9 @@ import pytest
 
 from casekit.building.pipeline import BuildResult, build
 from casekit.core.errors import CitationError, TemplateError
-from casekit.core.project import BuildConfig, Project
 from casekit.references.store import load_store
 
-from .conftest import ALL_FORMATS, REPO
+from .conftest import ALL_FORMATS, REPO, plan_for
 from .readback import docx_paragraphs, docx_text, groups, pdf_reference_list, pdf_text
 
 SEED_GROUPS = [
@@ -112,9 +111,9 @@ def test_manifest_records_inputs_tools_and_outputs(built_example: BuildResult) -
 
 
 def test_two_builds_are_byte_identical(example: Path, tmp_path: Path) -> None:
-    first = build(BuildConfig(Project(example), ("pdf", "docx")))
+    first = build(plan_for(example, "pdf", "docx"))
     saved = {name: path.read_bytes() for name, path in first.outputs.items()}
-    second = build(BuildConfig(Project(example), ("pdf", "docx")))
+    second = build(plan_for(example, "pdf", "docx"))
     assert {name: path.read_bytes() for name, path in second.outputs.items()} == saved
 
 
@@ -139,34 +138,32 @@ def _build_dir_state(project: Path) -> dict[str, bytes]:
 def test_failed_build_leaves_previous_outputs_intact(
     example: Path, edit: tuple[str, str, str], error: type[Exception]
 ) -> None:
-    build(BuildConfig(Project(example), ("pdf", "docx", "md")))
+    build(plan_for(example, "pdf", "docx", "md"))
     before = _build_dir_state(example)
     path, old, new = edit
     target = example / path
     target.write_text(target.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
     with pytest.raises(error):
-        build(BuildConfig(Project(example), ("pdf", "docx", "md")))
+        build(plan_for(example, "pdf", "docx", "md"))
     assert _build_dir_state(example) == before
     assert not [p for p in (example / "build").iterdir() if p.name.startswith(".tmp-")]
 
 
 def test_failure_in_one_format_writes_no_format(example: Path) -> None:
     """A Typst failure after pandoc's DOCX succeeded must not publish the DOCX alone."""
-    build(BuildConfig(Project(example), ("pdf", "docx")))
+    build(plan_for(example, "pdf", "docx"))
     before = _build_dir_state(example)
     typ = example / "templates/pandoc/manuscript.typ"
     typ.write_text(typ.read_text(encoding="utf-8").replace("Libertinus Serif", "Arial"), "utf-8")
     case = example / "templates/sections/case.md.j2"
     case.write_text(case.read_text(encoding="utf-8") + "\nA changed line.\n", encoding="utf-8")
     with pytest.raises(Exception, match="unknown font family"):
-        build(BuildConfig(Project(example), ("pdf", "docx")))
+        build(plan_for(example, "pdf", "docx"))
     assert _build_dir_state(example) == before
 
 
 def test_superscript_style_prints_superscripts(example: Path) -> None:
-    result = build(
-        BuildConfig(Project(example), ("pdf", "docx"), style="nlm-citation-sequence-superscript")
-    )
+    result = build(plan_for(example, "pdf", "docx", style="nlm-citation-sequence-superscript"))
     typ_free = pdf_text(result.outputs["pdf"])
     assert "[1–4]" not in typ_free
     import docx
@@ -184,25 +181,32 @@ def test_pdf_superscript_citations_are_raised(example: Path) -> None:
     """Typst source for a superscript style wraps citations in #super."""
     from casekit.building.pipeline import prepare
 
-    prepared = prepare(Project(example), "nlm-citation-sequence-superscript")
-    assert prepared.style.superscript
-    assert not prepare(Project(example)).style.superscript
+    prepared = prepare(plan_for(example, style="nlm-citation-sequence-superscript"))
+    assert prepared.plan.style.look.superscript
+    assert not prepare(plan_for(example)).plan.style.look.superscript
 
 
 def test_dependent_style_builds_offline_via_its_parent(example: Path) -> None:
-    result = build(BuildConfig(Project(example), ("txt",), style="blood"))
+    result = build(plan_for(example, "txt", style="blood"))
     manifest = json.loads(result.manifest.read_text(encoding="utf-8"))
     assert manifest["style"] == {
         "name": "blood",
         "parent": "american-medical-association",
         "sha256": manifest["style"]["sha256"],
+        "look": manifest["style"]["look"],
     }
+    assert manifest["style"]["look"]["superscript"] is True  # AMA's numbers are raised
+    assert manifest["outputs"]["manuscript.txt"]["style"] == manifest["style"]
+    assert manifest["plan"] == {
+        "journal": None, "review": False, "folder": "build", "style": manifest["style"]
+    }  # fmt: skip
     assert result.outputs["txt"].read_text(encoding="utf-8").count("Blood") >= 1
 
 
 def test_only_cited_entries_reach_pandoc(example: Path, tmp_path: Path) -> None:
     """A big store is cut down to the cited entries before pandoc sees it."""
-    from casekit.building.pipeline import make_job, prepare
+    from casekit.building.job import make_job
+    from casekit.building.prepare import prepare
     from casekit.references.store import load_store as load
 
     bib = example / "references.bib"
@@ -211,10 +215,10 @@ def test_only_cited_entries_reach_pandoc(example: Path, tmp_path: Path) -> None:
         for i in range(2000)
     )
     bib.write_text(bib.read_text(encoding="utf-8") + extra, encoding="utf-8")
-    prepared = prepare(Project(example))
+    prepared = prepare(plan_for(example))
     work = tmp_path / "work"
     work.mkdir()
-    make_job(Project(example), prepared, work, 0)
+    make_job(prepared, work, 0)
     handed = load(work / "references.bib")
     assert sorted(handed.entries) == sorted(prepared.keys)
     assert len(handed.entries) == 22
@@ -224,5 +228,5 @@ def test_latex_accents_in_the_store_print_as_letters(example: Path) -> None:
     bib = example / "references.bib"
     text = bib.read_text(encoding="utf-8").replace("Brown, P. and", 'Br{\\"o}wn, P. and', 1)
     bib.write_text(text, encoding="utf-8")
-    result = build(BuildConfig(Project(example), ("txt",)))
+    result = build(plan_for(example, "txt"))
     assert "1. Bröwn P, Pieters R" in result.outputs["txt"].read_text(encoding="utf-8")

@@ -12,8 +12,9 @@ from casekit.building.pipeline import prepare
 from casekit.checks.care import care_items, checklist
 from casekit.checks.run import run_checks
 from casekit.cli.commands import main
-from casekit.core.project import Project
 from casekit.inputs.manuscript import load_manuscript
+
+from .conftest import plan_for, request_for
 
 
 def test_the_checklist_has_the_13_items_and_their_sub_items() -> None:
@@ -24,7 +25,7 @@ def test_the_checklist_has_the_13_items_and_their_sub_items() -> None:
 
 def test_example_addresses_every_item(example: Path) -> None:
     meta = load_manuscript(example / "manuscript" / "manuscript.yaml").value
-    items = checklist(meta, prepare(Project(example)).document, example / "templates")
+    items = checklist(meta, prepare(plan_for(example)).document, example / "templates")
     assert [i.item for i in items if not i.where] == []
     where = {i.item: i.where for i in items}
     assert where["4"] == ("Introduction",)
@@ -36,7 +37,9 @@ def test_check_warns_about_missing_items(example: Path) -> None:
     manuscript = example / "manuscript" / "manuscript.yaml"
     text = manuscript.read_text(encoding="utf-8")
     manuscript.write_text(re.sub(r"  Patient perspective: .*\n", "", text), encoding="utf-8")
-    missing = [p for p in run_checks(Project(example)).problems if p.code == "care-item-missing"]
+    missing = [
+        p for p in run_checks(request_for(example)).problems if p.code == "care-item-missing"
+    ]
     assert [p.message.split(" (")[0] for p in missing] == ["CARE item 12"]
     assert missing[0].level == "warning"
 

@@ -21,9 +21,8 @@ from click.testing import CliRunner
 from casekit.building.pipeline import build
 from casekit.checks.run import run_checks
 from casekit.cli.commands import main
-from casekit.core.project import BuildConfig, Project
 
-from .conftest import copy_example
+from .conftest import copy_example, plan_for, request_for
 from .scenario import apply_edit
 
 SCENARIOS = Path(__file__).parent / "check_scenarios"
@@ -47,7 +46,7 @@ def test_check_scenario(scenario: Path, tmp_path: Path, monkeypatch: pytest.Monk
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     project = copy_example(tmp_path / "project")
     if spec.get("build-first"):
-        build(BuildConfig(Project(project), tuple(spec["build-first"])))
+        build(plan_for(project, *spec["build-first"]))
     for edit in spec.get("edits", []):
         apply_edit(project, edit)
     result = CliRunner().invoke(
@@ -123,24 +122,69 @@ def test_could_not_run_exits_2(
 
 def test_store_checks_are_cached_by_content(tmp_path: Path) -> None:
     project = copy_example(tmp_path / "project")
-    first = run_checks(Project(project))
+    first = run_checks(request_for(project))
     (cache,) = (project / "build" / ".cache").glob("check-*.json")
     data = json.loads(cache.read_text(encoding="utf-8"))
     data["problems"] = [["bad-year", 1, None, "x", "planted in the cache", None, None]]
     cache.write_text(json.dumps(data), encoding="utf-8")
-    assert any(p.message == "planted in the cache" for p in run_checks(Project(project)).problems)
+    assert any(
+        p.message == "planted in the cache" for p in run_checks(request_for(project)).problems
+    )
     # Any change to the store makes the cache irrelevant.
     with (project / "references.bib").open("a", encoding="utf-8") as handle:
         handle.write("\n% a comment\n")
-    again = run_checks(Project(project)).problems
+    again = run_checks(request_for(project)).problems
     assert not any(p.message == "planted in the cache" for p in again)
     assert [p.code for p in again] == [p.code for p in first.problems]
 
 
 def test_corrupt_check_cache_is_rebuilt(tmp_path: Path) -> None:
     project = copy_example(tmp_path / "project")
-    first = run_checks(Project(project))
+    first = run_checks(request_for(project))
     (cache,) = (project / "build" / ".cache").glob("check-*.json")
     cache.write_text("{not json", encoding="utf-8")
-    assert run_checks(Project(project)).problems == first.problems
+    assert run_checks(request_for(project)).problems == first.problems
     assert json.loads(cache.read_text(encoding="utf-8"))["version"] == 1
+
+
+def _check_json(project: Path, *args: str) -> dict[str, Any]:
+    result = CliRunner().invoke(main, ["check", "-C", str(project), "--format", "json", *args])
+    assert result.exit_code in (0, 1), result.output
+    report: dict[str, Any] = json.loads(result.stdout)
+    return report
+
+
+def test_outputs_built_with_another_style_are_compared_in_that_style(
+    example: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`build pdf --style X`, then `check`: the PDF is read in X's look (superscripts),
+    as its manifest records, not in the manuscript's bracketed look."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    built = CliRunner().invoke(
+        main, ["build", "pdf", "docx", "-C", str(example), "--style",
+               "nlm-citation-sequence-superscript"],
+    )  # fmt: skip
+    assert built.exit_code == 0, built.output
+    report = _check_json(example)
+    codes = [p["code"] for p in report["problems"]]
+    assert "printed-mismatch" not in codes and "reference-count" not in codes, report
+    assert report["summary"]["outputs_compared"] == 2
+
+
+def test_a_blinded_journal_is_checked_where_it_was_built(
+    example: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A profile with `blinded: true` builds into build/NAME/review/; `check --journal NAME
+    --built` compares the outputs there, instead of finding none and passing."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    profiles = example / "templates" / "journals"
+    text = (profiles / "default.yaml").read_text(encoding="utf-8")
+    text = text.replace("formats: [pdf, docx, html, txt, md, jats, tex]", "formats: [pdf, docx]")
+    (profiles / "blind.yaml").write_text(text + "blinded: true\n", encoding="utf-8")
+    report = _check_json(example, "--journal", "blind", "--built")
+    assert (example / "build" / "blind" / "review" / "manuscript.pdf").is_file()
+    assert report["summary"]["outputs_compared"] == 2, report
+    # And a second check builds nothing: the outputs there are current.
+    before = (example / "build" / "blind" / "review" / "manuscript.pdf").stat().st_mtime_ns
+    assert _check_json(example, "--journal", "blind", "--built")["summary"]["outputs_compared"] == 2
+    assert (example / "build" / "blind" / "review" / "manuscript.pdf").stat().st_mtime_ns == before

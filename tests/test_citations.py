@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from casekit.building.pipeline import DEDUPE_FILTER, citeproc_args, needs_dedupe
+from casekit.building.job import DEDUPE_FILTER, citeproc_args, needs_dedupe
 from casekit.references.citations import (
     Citation,
     cited_keys,

@@ -19,6 +19,7 @@ from click.testing import CliRunner
 
 from casekit.cli.commands import main
 
+from .conftest import plan_for
 from .scenario import all_scenarios, build_state, run_scenario, slow_pandoc
 
 
@@ -181,11 +182,10 @@ def test_quiet_build_prints_nothing(example: Path) -> None:
 
 def test_one_job_or_two_give_the_same_bytes(example: Path) -> None:
     from casekit.building.pipeline import build
-    from casekit.core.project import BuildConfig, Project
 
-    one = build(BuildConfig(Project(example), ("pdf", "docx"), jobs=1))
+    one = build(plan_for(example, "pdf", "docx", jobs=1))
     first = {k: v.read_bytes() for k, v in one.outputs.items()}
-    two = build(BuildConfig(Project(example), ("pdf", "docx"), jobs=2))
+    two = build(plan_for(example, "pdf", "docx", jobs=2))
     assert {k: v.read_bytes() for k, v in two.outputs.items()} == first
 
 

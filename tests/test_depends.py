@@ -16,22 +16,23 @@ from pathlib import Path
 
 import pytest
 
-from casekit.building.manifest import make_rule, output_inputs, rule_file
+from casekit.building.makerules import make_rule, rule_file
+from casekit.building.manifest import output_inputs
 from casekit.building.pipeline import build
 from casekit.building.verify import verify
-from casekit.core.project import BuildConfig, Project
+from casekit.core.project import Project
 from casekit.data import data_file
+from casekit.references.styles import DEFAULT_STYLE, resolve_style
 
-from .conftest import output_states
+from .conftest import output_states, plan_for
 
 CASEKIT = str(Path(sys.executable).parent / "casekit")
 
 
 def test_each_format_reads_only_its_own_templates(example: Path) -> None:
-    project = Project(example)
-    pdf = output_inputs(project, "pdf", None)
-    docx = output_inputs(project, "docx", None)
-    html = output_inputs(project, "html", "blood-advances")
+    pdf = output_inputs(plan_for(example), "pdf")
+    docx = output_inputs(plan_for(example), "docx")
+    html = output_inputs(plan_for(example, journal="blood-advances"), "html")
     assert "templates/pandoc/manuscript.typ" in pdf and "templates/reference.docx" not in pdf
     assert "templates/reference.docx" in docx and "templates/pandoc/manuscript.typ" not in docx
     for inputs in (pdf, docx, html):
@@ -43,16 +44,16 @@ def test_each_format_reads_only_its_own_templates(example: Path) -> None:
     ]
     # A journal's or review copy's Word styles come from its layout, not reference.docx.
     for journal, review in (("blood-advances", False), (None, True)):
-        assert "templates/reference.docx" not in output_inputs(
-            project, "docx", journal, review=review
-        )
+        plan = plan_for(example, journal=journal, review=review)
+        assert "templates/reference.docx" not in output_inputs(plan, "docx")
 
 
 def test_a_project_csl_file_is_an_input(example: Path) -> None:
     (example / "styles").mkdir()
     style = example / "styles" / "house.csl"
-    shutil.copy2(example / "templates" / "reference.docx", style)  # content is not read
-    assert "styles/house.csl" in output_inputs(Project(example), "pdf", None, style)
+    shutil.copy2(resolve_style(DEFAULT_STYLE, example).path, style)
+    plan = plan_for(example, style="styles/house.csl")
+    assert "styles/house.csl" in output_inputs(plan, "pdf")
 
 
 def test_make_rule_escapes_names_and_survives_deleted_inputs() -> None:
@@ -63,7 +64,7 @@ def test_make_rule_escapes_names_and_survives_deleted_inputs() -> None:
 
 
 def test_build_writes_a_rule_beside_each_output(example: Path) -> None:
-    result = build(BuildConfig(Project(example), ("pdf", "docx")))
+    result = build(plan_for(example, "pdf", "docx"))
     for name, output in result.outputs.items():
         rule = rule_file(output).read_text(encoding="utf-8")
         assert rule.startswith(f"build/manuscript.{name}:")
@@ -72,7 +73,7 @@ def test_build_writes_a_rule_beside_each_output(example: Path) -> None:
 
 
 def test_verify_calls_stale_only_the_outputs_that_read_an_edit(example: Path) -> None:
-    build(BuildConfig(Project(example), ("pdf", "docx", "html")))
+    build(plan_for(example, "pdf", "docx", "html"))
     typst = example / "templates" / "pandoc" / "manuscript.typ"
     typst.write_text(typst.read_text(encoding="utf-8") + "\n// an edit\n", encoding="utf-8")
     assert output_states(example) == {
@@ -152,10 +153,10 @@ def test_check_built_rebuilds_only_outputs_that_are_not_current(example: Path) -
 
 
 def test_verify_names_the_input_that_changed_even_after_a_later_build(example: Path) -> None:
-    build(BuildConfig(Project(example), ("pdf", "docx")))
+    build(plan_for(example, "pdf", "docx"))
     section = example / "templates" / "sections" / "discussion.md.j2"
     section.write_text(section.read_text(encoding="utf-8") + "\nMore.\n", encoding="utf-8")
-    build(BuildConfig(Project(example), ("pdf",)))  # the manifest now lists the new section
+    build(plan_for(example, "pdf"))  # the manifest now lists the new section
     docx = {s.path.name: s for s in verify(Project(example))}["manuscript.docx"]
     assert docx.state == "stale"
     assert docx.detail == "inputs changed since it was built: templates/sections/discussion.md.j2"
@@ -167,7 +168,7 @@ def test_editing_a_project_csl_file_makes_the_outputs_stale(example: Path) -> No
     (example / "styles").mkdir()
     house = example / "styles" / "house.csl"
     shutil.copy2(resolve_style("nlm-citation-sequence-brackets", example).path, house)
-    build(BuildConfig(Project(example), ("pdf",), style="styles/house.csl"))
+    build(plan_for(example, "pdf", style="styles/house.csl"))
     assert output_states(example) == {"manuscript.pdf": "current"}
     assert "styles/house.csl" in rule_file(example / "build" / "manuscript.pdf").read_text()
     house.write_text(house.read_text(encoding="utf-8") + "\n<!-- edited -->\n", "utf-8")
@@ -180,7 +181,7 @@ def test_a_manifest_from_before_per_output_inputs_is_still_read(example: Path) -
 
     from casekit.building.manifest import input_hashes, inputs_digest
 
-    build(BuildConfig(Project(example), ("pdf",)))
+    build(plan_for(example, "pdf"))
     path = example / "build" / "manifest.json"
     manifest = json.loads(path.read_text(encoding="utf-8"))
     record = manifest["outputs"]["manuscript.pdf"]

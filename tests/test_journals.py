@@ -14,12 +14,12 @@ from click.testing import CliRunner
 from casekit.building.pipeline import BuildResult, build
 from casekit.checks.run import run_checks
 from casekit.cli.commands import main
-from casekit.core.project import BuildConfig, Project
 from casekit.inputs.journals import available, load_profile
-from casekit.references.styles import resolve_style
-from casekit.typesetting.readback import Look, read_docx, read_pdf
+from casekit.references.styles import Look, resolve_style
+from casekit.rendering.headings import Headings
+from casekit.typesetting.readback import read_docx, read_pdf
 
-from .conftest import REPO
+from .conftest import REPO, plan_for, request_for
 from .readback import pdf_text
 from .test_build import EXPECTED
 
@@ -35,7 +35,7 @@ def test_the_default_and_four_journals_are_shipped() -> None:
 @pytest.mark.parametrize("name", PROFILES, ids=lambda n: n)
 def test_every_profile_builds_every_format_it_takes(example: Path, name: str) -> None:
     journal = load_profile(example / "templates", name, example).journal
-    result = build(BuildConfig(Project(example), journal=name))
+    result = build(plan_for(example, journal=name))
     assert set(result.outputs) == set(journal.formats)
     for path in result.outputs.values():
         assert path.parent == example / "build" / name
@@ -45,9 +45,7 @@ def test_every_profile_builds_every_format_it_takes(example: Path, name: str) ->
 
 
 def test_journal_style_and_layout_reach_the_outputs(example: Path) -> None:
-    result = build(
-        BuildConfig(Project(example), ("pdf", "docx"), journal="frontiers-in-pediatrics")
-    )
+    result = build(plan_for(example, "pdf", "docx", journal="frontiers-in-pediatrics"))
     assert "(1–4)" in pdf_text(result.outputs["pdf"])
     with zipfile.ZipFile(result.outputs["docx"]) as docx:
         styles = docx.read("word/styles.xml").decode()
@@ -55,19 +53,20 @@ def test_journal_style_and_layout_reach_the_outputs(example: Path) -> None:
 
 
 def test_superscript_profile_prints_superscripts_in_pdf_and_docx(example: Path) -> None:
-    result = build(BuildConfig(Project(example), ("pdf", "docx"), journal="blood-advances"))
+    result = build(plan_for(example, "pdf", "docx", journal="blood-advances"))
     look = Look.from_csl(resolve_style("blood", example).path.read_text(encoding="utf-8"))
     assert look is not None and look.superscript
     # Blood Advances takes no abstract: cited text starts at the Introduction.
+    assert result.document.headings == Headings("Introduction", "References")
     for reader, fmt in ((read_pdf, "pdf"), (read_docx, "docx")):
-        printed = reader(result.outputs[fmt], look, "Introduction")
+        printed = reader(result.outputs[fmt], look, result.document.headings)
         assert printed.groups == tuple(EXPECTED), fmt
         assert printed.references == 22
     assert "[1–4]" not in pdf_text(result.outputs["pdf"])
 
 
 def test_title_page_shows_counts_when_the_profile_asks(example: Path) -> None:
-    result = build(BuildConfig(Project(example), ("txt",), journal="blood-advances"))
+    result = build(plan_for(example, "txt", journal="blood-advances"))
     text = result.outputs["txt"].read_text(encoding="utf-8")
     assert re.search(r"Main text: \d+ words\. References: 22\. Figures and tables: 2\.", text)
     assert f"Main text: {result.counts.main_words} words" in text
@@ -103,7 +102,11 @@ def test_limit_checks_fire_over_the_limit(
     _profile_with(example, "tight", **limits)
     path = example / "templates/journals/tight.yaml"
     path.write_text(path.read_text().replace("Default (Vancouver, bracketed)", "Tight"))
-    problems = [p for p in run_checks(Project(example), "tight").problems if p.code == "over-limit"]
+    problems = [
+        p
+        for p in run_checks(request_for(example, journal="tight")).problems
+        if p.code == "over-limit"
+    ]
     assert len(problems) == 1
     assert re.search(message, problems[0].message), problems[0].message
 
@@ -111,14 +114,18 @@ def test_limit_checks_fire_over_the_limit(
 def test_limit_checks_are_quiet_under_the_limits(example: Path) -> None:
     _profile_with(example, "roomy", main_words=5000, abstract_words=400, references=50,
                   figures_tables=5, title_characters=300, authors=10)  # fmt: skip
-    assert not [p for p in run_checks(Project(example), "roomy").problems if p.code == "over-limit"]
+    assert not [
+        p
+        for p in run_checks(request_for(example, journal="roomy")).problems
+        if p.code == "over-limit"
+    ]
 
 
 def test_required_statement_missing_is_reported(example: Path) -> None:
     manuscript = example / "manuscript" / "manuscript.yaml"
     text = manuscript.read_text(encoding="utf-8")
     manuscript.write_text(re.sub(r"  Author contributions: .*\n", "", text), encoding="utf-8")
-    problems = run_checks(Project(example), "blood-advances").problems
+    problems = run_checks(request_for(example, journal="blood-advances")).problems
     assert any(
         p.code == "missing-statement" and "'Author contributions'" in p.message for p in problems
     )
@@ -139,7 +146,7 @@ def review_copy(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
     project = copy_example(tmp_path_factory.mktemp("review") / "project")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("SOURCE_DATE_EPOCH", "1700000000")
-        return build(BuildConfig(Project(project), ("pdf", "docx", "html", "txt"), review=True))
+        return build(plan_for(project, "pdf", "docx", "html", "txt", review=True))
 
 
 def test_review_copy_names_no_author_anywhere(review_copy: BuildResult) -> None:
@@ -189,7 +196,7 @@ def test_journals_command_lists_profiles_with_limits() -> None:
 
 
 def test_jats_is_well_formed_and_matches_the_pdf(example: Path) -> None:
-    result = build(BuildConfig(Project(example), ("pdf", "jats")))
+    result = build(plan_for(example, "pdf", "jats"))
     root = ElementTree.parse(result.outputs["jats"]).getroot()
     refs = root.findall(".//ref-list/ref")
     assert len(refs) == 22
@@ -206,13 +213,13 @@ def test_jats_is_well_formed_and_matches_the_pdf(example: Path) -> None:
 
 
 def test_html_makes_no_external_requests(example: Path) -> None:
-    html = build(BuildConfig(Project(example), ("html",))).outputs["html"].read_text("utf-8")
+    html = build(plan_for(example, "html")).outputs["html"].read_text("utf-8")
     assert not re.search(r"<(script|link|img|iframe)\b[^>]*(src|href)=\"https?:", html)
     assert "@import" not in html
 
 
 def test_tex_carries_the_same_numbers(example: Path) -> None:
-    tex = build(BuildConfig(Project(example), ("tex",))).outputs["tex"].read_text("utf-8")
+    tex = build(plan_for(example, "tex")).outputs["tex"].read_text("utf-8")
     assert "\\begin{document}" in tex
     assert "{[}1--4{]}" in tex and "{[}10,14,15{]}" in tex
 
@@ -223,7 +230,7 @@ def test_section_order_and_blinding_come_from_the_profile(example: Path) -> None
     path.write_text(
         text + "section_order: [discussion, introduction]\nblinded: true\n", encoding="utf-8"
     )
-    result = build(BuildConfig(Project(example), ("md",), journal="blind"))
+    result = build(plan_for(example, "md", journal="blind"))
     assert result.outputs["md"] == example / "build" / "blind" / "review" / "manuscript.md"
     markdown = result.outputs["md"].read_text(encoding="utf-8")
     order = [markdown.index(h) for h in ("# Discussion", "# Introduction", "# Case presentation")]

@@ -11,8 +11,9 @@ import yaml
 from casekit.building.pipeline import build
 from casekit.checks.run import run_checks
 from casekit.core.errors import InputError, PrivacyError
-from casekit.core.project import BuildConfig, Project
 from casekit.inputs.privacy import mask, scan_text
+
+from .conftest import plan_for, request_for
 
 CATALOGUE = yaml.safe_load(
     (Path(__file__).parent / "privacy_catalogue.yaml").read_text(encoding="utf-8")
@@ -102,7 +103,7 @@ def test_build_refuses_identifiers(
 ) -> None:
     _edit(example, file, old, new)
     with pytest.raises(PrivacyError, match="patient identifier") as info:
-        build(BuildConfig(Project(example), ("md",)))
+        build(plan_for(example, "md"))
     if line is not None:
         assert info.value.location.line == line
     assert "2021-03-04" not in info.value.one_line()
@@ -121,7 +122,7 @@ def test_authors_affiliations_and_references_are_not_patient_data(example: Path)
         "Example University Children's Hospital",
         "Springfield General Hospital, Boston, MA 02115",
     )
-    build(BuildConfig(Project(example), ("md",)))
+    build(plan_for(example, "md"))
 
 
 def test_waiver_with_reason_lets_a_finding_stay_and_shows_it(example: Path) -> None:
@@ -138,7 +139,7 @@ def test_waiver_with_reason_lets_a_finding_stay_and_shows_it(example: Path) -> N
         "lang: en-US\nprivacy_waivers:\n  - text: '![Face of the infant](face.png)'\n"
         "    category: photograph\n    reason: written parental consent for the photograph\n",
     )
-    problems = run_checks(Project(example)).problems
+    problems = run_checks(request_for(example)).problems
     assert not [p for p in problems if p.code == "patient-identifier"]
     (waived,) = [p for p in problems if p.code == "identifier-waived"]
     assert "written parental consent" in waived.message
@@ -152,7 +153,7 @@ def test_waiver_without_reason_is_refused(example: Path) -> None:
         "lang: en-US\nprivacy_waivers:\n  - {text: x, category: date, reason: ' '}\n",
     )
     with pytest.raises(InputError, match="needs a written reason"):
-        build(BuildConfig(Project(example), ("md",)))
+        build(plan_for(example, "md"))
 
 
 def test_check_lists_every_finding_masked(example: Path) -> None:
@@ -162,7 +163,7 @@ def test_check_lists_every_finding_masked(example: Path) -> None:
         "  sex: female",
         "  sex: female  # seen 2021-03-04, call (555) 123-4567, MRN 00482913",
     )
-    found = [p for p in run_checks(Project(example)).problems if p.code == "patient-identifier"]
+    found = [p for p in run_checks(request_for(example)).problems if p.code == "patient-identifier"]
     assert {p.location.field for p in found} == {
         "date", "phone or fax number", "record or account number",
     }  # fmt: skip

@@ -7,8 +7,9 @@ import os
 import pytest
 
 from casekit.building.pipeline import BuildResult
+from casekit.references.styles import Look
 from casekit.typesetting import readback
-from casekit.typesetting.readback import Look, read_pdf
+from casekit.typesetting.readback import read_pdf
 
 
 @pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="needs two CPUs")
@@ -19,8 +20,8 @@ def test_a_pdf_read_in_parallel_reads_as_one_read_in_order(
     serial = readback.pdf_pages(pdf)
     assert len(serial) < readback.PARALLEL_PAGES  # the example is read in one process
     looks = (Look("[", "]", False), Look("", "", True))
-    expected = [read_pdf(pdf, look) for look in looks]
+    expected = [read_pdf(pdf, look, built_example.document.headings) for look in looks]
     monkeypatch.setattr(readback, "PARALLEL_PAGES", 2)  # now split across processes
     assert readback.pdf_pages(pdf) == serial
-    assert [read_pdf(pdf, look) for look in looks] == expected
+    assert [read_pdf(pdf, look, built_example.document.headings) for look in looks] == expected
     assert expected[0].groups[:3] == ("1–4", "1,5–9", "6,8–12")

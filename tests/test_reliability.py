@@ -14,9 +14,9 @@ import pytest
 
 from casekit.building.pipeline import build
 from casekit.core.errors import CasekitError, OutputError
-from casekit.core.project import BuildConfig, Project
+from casekit.core.project import Project
 
-from .conftest import copy_example, git_commit
+from .conftest import copy_example, git_commit, plan_for
 from .scenario import slow_pandoc
 
 
@@ -44,7 +44,7 @@ def _start(project: Path, env: dict[str, str]) -> subprocess.Popen[str]:
 def test_interrupted_build_keeps_previous_outputs(
     example: Path, tmp_path: Path, sig: signal.Signals
 ) -> None:
-    build(BuildConfig(Project(example), ("pdf", "docx")))
+    build(plan_for(example, "pdf", "docx"))
     before = _state(example / "build")
     body = example / "templates" / "sections" / "discussion.md.j2"
     body.write_text(body.read_text(encoding="utf-8") + "\nA new sentence.\n", encoding="utf-8")
@@ -67,12 +67,12 @@ def test_interrupted_build_keeps_previous_outputs(
     # Whatever a killed build left behind is hidden, and the next build sweeps it away.
     leftovers = list((example / "build").glob(".tmp-*"))
     assert all(p.name.startswith(".tmp-") for p in leftovers)
-    build(BuildConfig(Project(example), ("pdf",)))
+    build(plan_for(example, "pdf"))
     assert not list((example / "build").glob(".tmp-*"))
 
 
 def test_full_disk_is_a_located_error_and_loses_nothing(example: Path) -> None:
-    build(BuildConfig(Project(example), ("pdf", "docx")))
+    build(plan_for(example, "pdf", "docx"))
     before = _state(example / "build")
     body = example / "templates" / "sections" / "discussion.md.j2"
     body.write_text(body.read_text(encoding="utf-8") + "\nA new sentence.\n", encoding="utf-8")
@@ -125,7 +125,7 @@ def test_templates_cannot_read_files_or_reach_the_network(
             encoding="utf-8",
         )
     with pytest.raises(CasekitError) as info:
-        build(BuildConfig(Project(example), (fmt,)))
+        build(plan_for(example, fmt))
     assert info.value.kind == "tool error"
     assert not (example / "build" / f"manuscript.{fmt}").exists()
 
@@ -133,7 +133,7 @@ def test_templates_cannot_read_files_or_reach_the_network(
 def test_unwritable_build_directory_is_an_output_error(example: Path) -> None:
     (example / "build").write_text("not a directory", encoding="utf-8")
     with pytest.raises(OutputError, match="build directory"):
-        build(BuildConfig(Project(example), ("md",)))
+        build(plan_for(example, "md"))
 
 
 def test_two_clones_built_apart_are_byte_identical(
@@ -145,19 +145,19 @@ def test_two_clones_built_apart_are_byte_identical(
     for name in ("first/clone", "second/elsewhere/clone"):
         project = copy_example(tmp_path / name)
         git_commit(project)
-        results.append(build(BuildConfig(Project(project), formats)))
+        results.append(build(plan_for(project, *formats)))
         time.sleep(1.1)  # a different wall-clock second for the second build
     for fmt in formats:
         assert results[0].outputs[fmt].read_bytes() == results[1].outputs[fmt].read_bytes(), fmt
 
 
 def test_bom_and_crlf_inputs_build_the_same_manuscript(example: Path, tmp_path: Path) -> None:
-    plain = build(BuildConfig(Project(example), ("md",))).outputs["md"].read_bytes()
+    plain = build(plan_for(example, "md")).outputs["md"].read_bytes()
     for name in ("references.bib", "manuscript/case.yaml", "manuscript/manuscript.yaml"):
         path = example / name
         text = path.read_text(encoding="utf-8").replace("\n", "\r\n")
         path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
-    assert build(BuildConfig(Project(example), ("md",))).outputs["md"].read_bytes() == plain
+    assert build(plan_for(example, "md")).outputs["md"].read_bytes() == plain
 
 
 def test_builds_at_once_into_one_folder_keep_every_output_in_the_manifest(
@@ -173,10 +173,10 @@ def test_builds_at_once_into_one_folder_keep_every_output_in_the_manifest(
     from casekit.building import pipeline as build_module
     from casekit.building.verify import verify
 
-    build(BuildConfig(Project(example), ("md",)))  # draws the figure (matplotlib is not
+    build(plan_for(example, "md"))  # draws the figure (matplotlib is not
     # thread-safe; real concurrent builds are separate processes)
     barrier = threading.Barrier(2)
-    original = build_module._manifest
+    original = build_module.manifest_bytes
 
     def manifest_then_wait(*args: object) -> bytes:
         data = original(*args)  # type: ignore[arg-type]
@@ -185,12 +185,12 @@ def test_builds_at_once_into_one_folder_keep_every_output_in_the_manifest(
             barrier.wait(timeout=2)
         return data
 
-    monkeypatch.setattr(build_module, "_manifest", manifest_then_wait)
+    monkeypatch.setattr(build_module, "manifest_bytes", manifest_then_wait)
     errors: list[BaseException] = []
 
     def run(name: str) -> None:
         try:
-            build(BuildConfig(Project(example), (name,)))
+            build(plan_for(example, name))
         except BaseException as exc:  # reported below
             errors.append(exc)
 

@@ -10,8 +10,9 @@ from click.testing import CliRunner
 from casekit.building.pipeline import build
 from casekit.cli.commands import main
 from casekit.core.errors import InputError
-from casekit.core.project import BuildConfig, Project
 from casekit.inputs.scaffold import new_project
+
+from .conftest import plan_for
 
 
 def test_new_project_is_complete_and_builds(
@@ -31,7 +32,7 @@ def test_new_project_is_complete_and_builds(
     )
     for name in expected:
         assert (target / name).is_file(), name
-    built = build(BuildConfig(Project(target), ("pdf", "docx")))
+    built = build(plan_for(target, "pdf", "docx"))
     assert built.references == 22
     assert not (target / "build" / "manuscript.txt").exists()
 

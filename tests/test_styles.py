@@ -25,7 +25,7 @@ def test_catalogue_styles_resolve(tmp_path: Path, name: str, superscript: bool) 
     style = resolve_style(name, tmp_path)
     assert style.path.is_file()
     assert style.parent is None
-    assert style.superscript is superscript
+    assert style.look is not None and style.look.superscript is superscript
 
 
 @pytest.mark.parametrize(

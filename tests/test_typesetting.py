@@ -8,11 +8,12 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from casekit.building import pipeline as build_module
-from casekit.building.pipeline import build, make_job, prepare
-from casekit.core.project import BuildConfig, Project
+from casekit.building import job as job_module
+from casekit.building.job import make_job
+from casekit.building.pipeline import build
+from casekit.building.prepare import prepare
 
-from .conftest import git_commit
+from .conftest import git_commit, plan_for
 from .readback import pdf_text
 
 GROUP = "[@mann2010; @driessen2016; @koh2015; @moskop2022; @tomizawa2020; @ghorashian2022]"
@@ -40,23 +41,23 @@ def _unbroken(pdf: Path, groups: int) -> int:
 
 def test_no_citation_breaks_across_lines(example: Path) -> None:
     groups = _dense_citations(example)
-    result = build(BuildConfig(Project(example), ("pdf",)))
+    result = build(plan_for(example, "pdf"))
     assert _unbroken(result.outputs["pdf"], groups) == groups
 
 
 def test_the_line_break_check_can_fail(example: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Control: without casekit's no-break filter, some of the same citations do break."""
     groups = _dense_citations(example)
-    monkeypatch.setattr(build_module, "NO_BREAK_FILTER", "dedupe-citations.lua")
-    result = build(BuildConfig(Project(example), ("pdf",)))
+    monkeypatch.setattr(job_module, "NO_BREAK_FILTER", "dedupe-citations.lua")
+    result = build(plan_for(example, "pdf"))
     assert _unbroken(result.outputs["pdf"], groups) < groups
 
 
 def test_superscript_style_is_raised_in_typst(example: Path, tmp_path: Path) -> None:
-    prepared = prepare(Project(example), "nlm-citation-sequence-superscript")
+    prepared = prepare(plan_for(example, style="nlm-citation-sequence-superscript"))
     work = tmp_path / "work"
     work.mkdir()
-    job = make_job(Project(example), prepared, work, 1700000000)
+    job = make_job(prepared, work, 1700000000)
     job.pandoc("typst", "--template", str(job.typst_template), "-o", "out.typ")
     source = (work / "out.typ").read_text(encoding="utf-8")
     assert "#box[#super[1--4]]" in source
@@ -68,7 +69,7 @@ def test_pdf_date_comes_from_the_last_commit(
 ) -> None:
     monkeypatch.delenv("SOURCE_DATE_EPOCH")
     git_commit(example)
-    result = build(BuildConfig(Project(example), ("pdf",)))
+    result = build(plan_for(example, "pdf"))
     metadata = pypdf.PdfReader(result.outputs["pdf"]).metadata
     assert metadata is not None
     assert metadata["/CreationDate"].startswith("D:20240203040506")

@@ -8,7 +8,8 @@ import time
 from pathlib import Path
 
 from casekit.building.watch import Rebuild, watch
-from casekit.core.project import BuildConfig, Project
+
+from .conftest import request_for
 
 
 def _wait_for(condition: object, seconds: float = 30) -> None:
@@ -20,7 +21,7 @@ def _wait_for(condition: object, seconds: float = 30) -> None:
 def test_watch_rebuilds_after_each_change_and_survives_errors(example: Path) -> None:
     rebuilds: list[Rebuild] = []
     stop = threading.Event()
-    config = BuildConfig(Project(example), ("md",))
+    config = request_for(example, "md")
     thread = threading.Thread(target=watch, args=(config, rebuilds.append, stop, 0.05))
     thread.start()
     try:
@@ -49,7 +50,7 @@ def test_watch_rebuilds_only_the_formats_an_edit_touches(example: Path) -> None:
     rebuilds: list[Rebuild] = []
     unread: list[set[Path]] = []
     stop = threading.Event()
-    config = BuildConfig(Project(example), ("md", "docx"))
+    config = request_for(example, "md", "docx")
     thread = threading.Thread(
         target=watch, args=(config, rebuilds.append, stop, 0.05, unread.append)
     )

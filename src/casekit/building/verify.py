@@ -1,24 +1,31 @@
 """``casekit verify``: do the outputs in build/ still match their manifest and inputs?
 
-Each manifest records, per output, its SHA-256 and a digest of the inputs it was
-built from, plus the versions of casekit, pandoc, Typst and Python and the CSL
-style's hash. Verifying recomputes all of these: an output is *current* only if
-its bytes, its inputs and the tools are the ones recorded.
+Each manifest records, per output, its SHA-256, the inputs it read with their
+hashes, and the CSL style it was built with, plus the versions of casekit, pandoc,
+Typst and Python. Verifying recomputes all of these: an output is *current* only if
+its bytes, its inputs, its style and the tools are the ones recorded.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import platform
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from casekit import __version__
-from casekit.building.manifest import changed_inputs, input_hashes
-from casekit.core.errors import InputError, Location
+from casekit.building.manifest import (
+    Manifest,
+    changed_inputs,
+    input_hashes,
+    manifests,
+    read_manifest,
+)
+from casekit.building.plan import Plan
+from casekit.core.errors import CasekitError, InputError, Location
 from casekit.core.project import Project
+from casekit.references.styles import resolve_style
 from casekit.typesetting.pandoc import pandoc_version
 from casekit.typesetting.typst_pdf import typst_version
 
@@ -32,23 +39,18 @@ class OutputStatus:
     path: Path
     """The output file."""
     state: State
-    """current, stale (inputs or tools changed), modified (bytes changed) or missing."""
+    """current, stale (inputs, style or tools changed), modified (bytes changed) or missing."""
     detail: str
     """Why, in words."""
 
 
-def manifests(project: Project) -> list[Path]:
-    """Every manifest under build/: the default build, journals and review copies."""
-    found = [project.build / "manifest.json", *sorted(project.build.glob("*/manifest.json"))]
-    found += sorted(project.build.glob("*/review/manifest.json"))
-    return [m for m in found if m.is_file()]
-
-
-def verify(project: Project) -> list[OutputStatus]:
-    """The state of every output recorded in a manifest."""
+def verify(project: Project, folders: list[Path] | None = None) -> list[OutputStatus]:
+    """The state of every output recorded in the manifests of ``folders`` (default: every
+    output folder under build/ that has one)."""
     project.check_exists()
-    files = manifests(project)
-    if not files:
+    files = manifests(project) if folders is None else [f / "manifest.json" for f in folders]
+    files = [f for f in files if f.is_file()]
+    if not files and folders is None:
         raise InputError(
             "nothing to verify: no build/manifest.json",
             Location(project.build),
@@ -58,39 +60,63 @@ def verify(project: Project) -> list[OutputStatus]:
     tools_now = {"pandoc": pandoc_version(project.cache), "typst": typst_version(),
                  "python": platform.python_version()}  # fmt: skip
     statuses: list[OutputStatus] = []
+    styles_now: dict[str, str | None] = {}
     for manifest_path in files:
-        try:
-            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-            outputs = dict(manifest["outputs"])
-            recorded_inputs = dict(manifest["inputs"])
-            tools = dict(manifest["tools"])
-        except (OSError, ValueError, KeyError, TypeError):
-            raise InputError(
-                "manifest is unreadable", Location(manifest_path), hint="rebuild to rewrite it"
-            ) from None
+        manifest = read_manifest(manifest_path)
         tool_change = [
-            f"{name} {tools.get(name)} → {version}"
+            f"{name} {manifest.tools.get(name)} → {version}"
             for name, version in tools_now.items()
-            if tools.get(name) != version
+            if manifest.tools.get(name) != version
         ]
-        if manifest.get("casekit") != __version__:
-            tool_change.append(f"casekit {manifest.get('casekit')} → {__version__}")
-        for name, record in sorted(outputs.items()):
+        if manifest.casekit != __version__:
+            tool_change.append(f"casekit {manifest.casekit} → {__version__}")
+        for name, record in sorted(manifest.outputs.items()):
             path = manifest_path.parent / name
-            changed = changed_inputs(project, record, current_inputs, recorded_inputs)
-            statuses.append(_status(path, record, changed, tool_change))
+            changed = changed_inputs(project, record, current_inputs, manifest.inputs)
+            style = _style_change(project, manifest, name, styles_now)
+            statuses.append(_status(path, record, changed, style, tool_change))
     return statuses
 
 
-def current_outputs(project: Project) -> set[Path]:
-    """The outputs under build/ that are current (none when nothing was built)."""
-    if not manifests(project):
-        return set()
-    return {status.path for status in verify(project) if status.state == "current"}
+def current_outputs(project: Project, folder: Path) -> set[Path]:
+    """The outputs in ``folder`` that are current (none when nothing was built there)."""
+    return {s.path for s in verify(project, [folder]) if s.state == "current"}
+
+
+def outdated(plan: Plan) -> Plan:
+    """The part of ``plan`` whose outputs are not current (bytes, inputs, style and tools
+    as recorded); it makes no format when every output is current."""
+    current = current_outputs(plan.project, plan.folder)
+    return plan.only(tuple(f for f in plan.formats if plan.output(f) not in current))
+
+
+def _style_change(
+    project: Project, manifest: Manifest, filename: str, now: dict[str, str | None]
+) -> str | None:
+    """How the style an output was built with differs from that style today, if it does
+    (a catalogue style updated with casekit's dependencies, or a .csl file edited)."""
+    recorded = manifest.style_of(filename)
+    name = recorded.get("name")
+    if not isinstance(name, str):
+        return None  # a manifest from before styles were recorded
+    if name not in now:
+        try:
+            now[name] = resolve_style(name, project.root).sha256
+        except CasekitError:
+            now[name] = None
+    if now[name] is None:
+        return f"its style {name!r} can no longer be found"
+    if now[name] != recorded.get("sha256"):
+        return f"its style {name!r} changed since it was built"
+    return None
 
 
 def _status(
-    path: Path, record: dict[str, object], changed: list[str] | None, tools: list[str]
+    path: Path,
+    record: dict[str, Any],
+    changed: list[str] | None,
+    style: str | None,
+    tools: list[str],
 ) -> OutputStatus:
     if not path.is_file():
         return OutputStatus(path, "missing", "recorded in the manifest but not on disk")
@@ -101,6 +127,8 @@ def _status(
     if changed:
         why = ", ".join(changed[:3]) + (" …" if len(changed) > 3 else "")
         return OutputStatus(path, "stale", f"inputs changed since it was built: {why}")
+    if style:
+        return OutputStatus(path, "stale", style)
     if tools:
         return OutputStatus(path, "stale", "built with other tools: " + "; ".join(tools))
-    return OutputStatus(path, "current", "bytes, inputs and tools match the manifest")
+    return OutputStatus(path, "current", "bytes, inputs, style and tools match the manifest")

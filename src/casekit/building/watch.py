@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from threading import Event
 
 from casekit.building.manifest import output_inputs
 from casekit.building.pipeline import BuildResult, build
+from casekit.building.plan import Plan, Request, make_plan
 from casekit.core.errors import CasekitError
-from casekit.core.project import BuildConfig
+from casekit.core.project import Project
 
 Snapshot = dict[Path, tuple[int, int]]
 
@@ -34,10 +35,10 @@ class Rebuild:
     """Why it failed (the previous outputs are untouched)."""
 
 
-def snapshot(config: BuildConfig) -> Snapshot:
+def snapshot(project: Project) -> Snapshot:
     """Size and modification time of every input."""
     state: Snapshot = {}
-    for path in config.project.input_files():
+    for path in project.input_files():
         try:
             stat = path.stat()
         except OSError:
@@ -46,23 +47,19 @@ def snapshot(config: BuildConfig) -> Snapshot:
     return state
 
 
-def affected(config: BuildConfig, formats: tuple[str, ...], changed: set[Path]) -> tuple[str, ...]:
-    """The ``formats`` whose outputs read one of the ``changed`` files (all of them when
+def affected(plan: Plan, changed: set[Path]) -> tuple[str, ...]:
+    """The plan's formats whose outputs read one of the ``changed`` files (all of them when
     a file disappeared: the next build must say what is missing)."""
     if any(not path.exists() for path in changed):
-        return formats
-    project = config.project
+        return plan.formats
+    project = plan.project
     names = {path.relative_to(project.root).as_posix() for path in changed}
     files = project.input_files()
-    return tuple(
-        f
-        for f in formats
-        if names & set(output_inputs(project, f, config.journal, review=config.review, files=files))
-    )
+    return tuple(f for f in plan.formats if names & set(output_inputs(plan, f, files)))
 
 
 def watch(
-    config: BuildConfig,
+    request: Request,
     report: Callable[[Rebuild], None],
     stop: Event,
     interval: float = 0.25,
@@ -70,39 +67,47 @@ def watch(
 ) -> int:
     """Build now and after every change until ``stop`` is set; returns the builds made.
 
-    After a good build, a change rebuilds only the formats whose outputs read the
-    changed file: an edit to the Typst template leaves the DOCX alone, and an edit to
-    another journal's profile rebuilds nothing (``unread`` is told the files).
+    Each rebuild is planned afresh (an edit can change the style or the journal's
+    formats). After a good build, a change rebuilds only the formats whose outputs
+    read the changed file: an edit to the Typst template leaves the DOCX alone, and an
+    edit to another journal's profile rebuilds nothing (``unread`` is told the files).
     """
+    project = request.project
     builds = 0
     seen: Snapshot | None = None
-    formats: tuple[str, ...] | None = None  # all formats, once a build has said which
+    last: Plan | None = None  # the last good build's plan: what a change may leave alone
     while not stop.is_set():
-        current = snapshot(config)
+        current = snapshot(project)
         if current != seen:
-            todo = config
             changed: set[Path] = set()
-            if seen is not None and formats is not None:
+            if seen is not None:
                 changed = {p for p in current.keys() | seen.keys() if current.get(p) != seen.get(p)}
-                todo = replace(config, formats=affected(config, formats, changed))
             seen = current
-            if not todo.formats and formats is not None:
+            todo = last.only(affected(last, changed)) if last and changed else None
+            if todo is not None and not todo.formats:
                 if unread is not None:
                     unread(changed)
                 stop.wait(interval)
                 continue
             started = time.perf_counter()
             try:
-                result: BuildResult | None = build(todo)
+                full = make_plan(request)
+                same = last is not None and _same(full, last)
+                result: BuildResult | None = build(
+                    full.only(todo.formats) if todo is not None and same else full
+                )
                 error: CasekitError | None = None
             except CasekitError as exc:
                 result, error = None, exc
             report(Rebuild(time.perf_counter() - started, result, error))
             builds += 1
-            if result is not None and formats is None:
-                formats = tuple(result.outputs)
-            elif result is None:
-                formats = None  # after a failure, the next change rebuilds everything
-            seen = snapshot(config)  # what the build read, not what it wrote
+            # After a failure, the next change rebuilds everything.
+            last = full if result is not None else None
+            seen = snapshot(project)  # what the build read, not what it wrote
         stop.wait(interval)
     return builds
+
+
+def _same(plan: Plan, other: Plan) -> bool:
+    """Whether two plans make the same formats in the same folder with the same style."""
+    return (plan.style, plan.folder, plan.formats) == (other.style, other.folder, other.formats)

@@ -4,25 +4,25 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from casekit.building.pipeline import build, output_dir
+from casekit.building.pipeline import build
+from casekit.building.plan import Plan
 from casekit.checks.care import checklist, checklist_markdown, heading, pdf_pages
 from casekit.core import atomic
-from casekit.core.project import BuildConfig, Project
-from casekit.inputs.manuscript import load_manuscript
 from casekit.typesetting import pandoc
 
 
-def write_care_checklist(project: Project, journal: str | None = None) -> list[Path]:
-    """Build the PDF, then write care-checklist.md and .docx next to it."""
-    result = build(BuildConfig(project, ("pdf",), command=("casekit", "care"), journal=journal))
-    meta = load_manuscript(project.manuscript_yaml).value
+def write_care_checklist(plan: Plan) -> list[Path]:
+    """Build the plan's PDF, then write care-checklist.md and .docx next to it."""
+    project = plan.project
+    result = build(plan.only(("pdf",)))
+    meta = plan.manuscript.value
     items = checklist(meta, result.document, project.templates)
     headings = [heading(s.markdown, s.name) for s in result.document.sections]
     headings += [h for i in items for h in i.where]
     pages = pdf_pages(result.outputs["pdf"], list(dict.fromkeys(headings)))
     pages.setdefault("Title", 1)
     markdown = checklist_markdown(meta.title, items, pages)
-    out = output_dir(project, journal, review=False)
+    out = plan.folder
     staged: dict[Path, Path] = {}
     try:
         with atomic.workdir(project.build) as work:

@@ -1,7 +1,8 @@
 """Built outputs read back and compared with what the sources say they must print.
 
 Used by ``casekit check``: an output is compared only when its manifest entry says it
-was built from the current inputs (otherwise it is reported stale). The numbers it
+was built from the current inputs (otherwise it is reported stale), and in the
+citation look of the style the manifest says it was built with. The numbers it
 prints are compared group by group with casekit's own numbering, and its reference
 list with the cited keys.
 """
@@ -9,29 +10,34 @@ list with the cited keys.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterator
 from pathlib import Path
 
-from casekit.building.manifest import changed_inputs, input_hashes
+from casekit.building.manifest import (
+    MANIFEST,
+    Manifest,
+    changed_inputs,
+    input_hashes,
+    read_manifest,
+)
 from casekit.checks.problems import Problem
 from casekit.core.errors import CasekitError, Location
 from casekit.core.project import Project
 from casekit.references.citations import Citation, expected_groups
-from casekit.references.styles import resolve_style
-from casekit.typesetting.readback import READERS, Look, Printed, normal
+from casekit.rendering.headings import Headings
+from casekit.typesetting.formats import FORMATS
+from casekit.typesetting.readback import Printed, normal
 
-MANIFEST = "manifest.json"
 
-
-def _stale(project: Project, output: Path, hashes: dict[str, str]) -> str | None:
+def _stale(
+    project: Project, manifest: Manifest | None, output: Path, hashes: dict[str, str]
+) -> str | None:
     """Why ``output`` may not match the sources, or None if it is current."""
-    try:
-        manifest = json.loads((output.parent / MANIFEST).read_text(encoding="utf-8"))
-        record = manifest["outputs"][output.name]
-    except (OSError, ValueError, KeyError, TypeError):
-        return "build/manifest.json does not say what it was built from"
-    if changed_inputs(project, record, hashes, manifest.get("inputs", {})) != []:
+    record = manifest.outputs.get(output.name) if manifest else None
+    if manifest is None or record is None:
+        where = (output.parent / MANIFEST).relative_to(project.root).as_posix()
+        return f"{where} does not say what it was built from"
+    if changed_inputs(project, record, hashes, manifest.inputs) != []:
         return "its inputs changed since it was built"
     if record.get("sha256") != hashlib.sha256(output.read_bytes()).hexdigest():
         return "the file changed after it was built"
@@ -40,22 +46,28 @@ def _stale(project: Project, output: Path, hashes: dict[str, str]) -> str | None
 
 def compare_outputs(
     project: Project,
-    out: Path,
-    style_spec: tuple[str, Location],
-    first: str,
+    folder: Path,
+    headings: Headings,
     citations: list[Citation],
     references: int,
     problems: list[Problem],
 ) -> Iterator[str]:
-    built = [ext for ext in READERS if (out / f"manuscript.{ext}").is_file()]
+    """Read back every output in ``folder`` that casekit can read, and compare what it
+    prints with the sources, in the citation look of the style it was built with (as
+    its manifest records). Yields the names of the formats compared."""
+    built = [f for f in FORMATS.values() if f.reader and (folder / f.filename).is_file()]
     if not built:
         return
+    try:
+        manifest: Manifest | None = read_manifest(folder / MANIFEST)
+    except CasekitError:
+        manifest = None
     hashes = input_hashes(project)
-    for ext in list(built):
-        path = out / f"manuscript.{ext}"
-        why = _stale(project, path, hashes)
-        if why is not None:
-            built.remove(ext)
+    expected = tuple(normal(g) for g in expected_groups(citations))
+    for row in built:
+        path = folder / row.filename
+        why = _stale(project, manifest, path, hashes)
+        if why is not None or manifest is None or row.reader is None:
             problems.append(
                 Problem(
                     "stale-output",
@@ -64,26 +76,23 @@ def compare_outputs(
                     "rebuild it first, or run `casekit check --built`",
                 )
             )
-    try:
-        style = resolve_style(style_spec[0], project.root, style_spec[1])
-    except CasekitError as exc:
-        problems.append(Problem.from_error("project-unreadable", exc))
-        return
-    look = Look.from_csl(style.path.read_text(encoding="utf-8"))
-    if look is None:
-        return  # author-date or note style: there are no numbers to compare
-    expected = tuple(normal(g) for g in expected_groups(citations))
-    for ext in built:
-        path = out / f"manuscript.{ext}"
+            continue
         try:
-            printed = READERS[ext](path, look, first)
+            look = manifest.look_of(path.name, project.root)
+        except CasekitError as exc:
+            problems.append(Problem.from_error("project-unreadable", exc))
+            continue
+        if look is None:
+            continue  # author-date or note style: there are no numbers to compare
+        try:
+            printed = row.reader(path, look, headings)
         except Exception as exc:
             problems.append(
                 Problem("unreadable-output", Location(path), f"cannot read {path.name}: {exc}")
             )
             continue
         problems += differences(path, expected, printed, references)
-        yield ext
+        yield row.name
 
 
 def differences(

@@ -7,13 +7,14 @@ the comparison with built outputs run every time.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
 
-from casekit.building.pipeline import Part, locate_key, output_dir, privacy_gate
+from casekit.building.plan import Plan, Request, make_plan
+from casekit.building.prepare import privacy_gate, render, unknown_keys
+from casekit.building.verify import outdated
 from casekit.checks.bibtex import check_store
 from casekit.checks.care import checklist, is_case_report
 from casekit.checks.compare import compare_outputs
@@ -21,7 +22,7 @@ from casekit.checks.limits import journal_limits
 from casekit.checks.problems import SCHEMA_VERSION, Problem
 from casekit.checks.text import Source, forbidden_citations, typed_citations
 from casekit.core import cachefile
-from casekit.core.errors import CasekitError, Location
+from casekit.core.errors import CasekitError, Location, StyleError
 from casekit.core.project import Project
 from casekit.core.textfile import locate
 from casekit.core.yamlfile import Loaded
@@ -32,18 +33,17 @@ from casekit.inputs.abbreviations import (
     typed_definitions,
     unused,
 )
-from casekit.inputs.casedata import Case, load_case
-from casekit.inputs.journals import Profile, load_profile
+from casekit.inputs.casedata import load_case
+from casekit.inputs.journals import load_profile
 from casekit.inputs.manuscript import Manuscript, load_manuscript
 from casekit.references.citations import find_citations
 from casekit.references.store import Store, scan_store
-from casekit.rendering.document import Document, render_document
-from casekit.typesetting.readback import ABSTRACT
+from casekit.references.styles import DEFAULT_STYLE
+from casekit.rendering.document import Document, Part
+from casekit.typesetting.formats import FORMATS
 
 CACHE_VERSION = 1
 T = TypeVar("T")
-OUTPUT_FORMATS = ("pdf", "docx", "html", "txt", "jats")
-"""Formats casekit can read back (``--built`` rebuilds those already present)."""
 
 
 @dataclass(frozen=True)
@@ -93,17 +93,20 @@ class Report:
         }
 
 
-def run_checks(project: Project, journal: str | None = None) -> Report:
+def run_checks(request: Request) -> Report:
     """Check a project; raises only when there is nothing to check.
 
-    With ``journal``, the journal's limits and required statements are checked too,
-    and the outputs compared are those in ``build/<journal>/``.
+    With a journal, the journal's limits and required statements are checked too. The
+    outputs compared are those in the request's output folder (``build/<journal>/``,
+    ``review/`` below it for a blinded copy), each in the style its manifest says it
+    was built with.
     """
+    project = request.project
     project.check_exists()
-    profile = load_profile(project.templates, journal, project.root) if journal else None
     problems: list[Problem] = []
     summary: dict[str, int] = {}
     meta = _attempt(problems, lambda: load_manuscript(project.manuscript_yaml))
+    plan = _plan(request, meta, problems)
     case = _attempt(problems, lambda: load_case(project.case_yaml))
     store = _attempt(
         problems, lambda: scan_store(project.bibliography, project.cache), "bib-unreadable"
@@ -111,14 +114,16 @@ def run_checks(project: Project, journal: str | None = None) -> Report:
     if store is not None:
         problems += _store_problems(project, store)
         summary["entries"] = len(store.entries)
-    document = _render(project, meta, case, profile, problems)
-    parts = _parts(project, document)
+    document = None
+    if plan is not None and case is not None:
+        document = _attempt(problems, lambda: render(plan, case.value))
+    parts = list(document.parts) if document is not None else _template_parts(project)
     citations = [c for part in parts for c in find_citations(part.markdown)]
     summary["citations"] = len(citations)
     cited = list(dict.fromkeys(k for c in citations for k in c.keys))
     summary["cited_keys"] = len(cited)
     if store is not None:
-        problems += _unknown_keys(parts, store)
+        problems += [Problem.from_error("unknown-key", e) for e in unknown_keys(parts, store)]
         problems += _uncited(store, set(cited))
     problems += typed_citations(_typed_sources(project, meta))
     if meta is not None:
@@ -147,20 +152,45 @@ def run_checks(project: Project, journal: str | None = None) -> Report:
         problems += [
             Problem(code, where, message) for code, message in document.numbering.problems()
         ]
-    if profile is not None and meta is not None and document is not None:
-        problems += journal_limits(profile, meta, document)
+    if plan is not None and plan.profile is not None and document is not None:
+        problems += journal_limits(plan.profile, plan.manuscript, document)
     unknown = store is None or any(k not in store.entries for k in cited)
-    if meta is not None and document is not None and not unknown:
-        style = profile.journal.style if profile else meta.value.style
-        where = profile.loaded.where("style") if profile else meta.where("style")
-        out = output_dir(project, journal, review=False)
-        first = _first_heading(document, profile)
+    if plan is not None and document is not None and not unknown:
         compared = compare_outputs(
-            project, out, (style, where), first, citations, len(cited), problems
+            project, plan.folder, document.headings, citations, len(cited), problems
         )
         summary["outputs_compared"] = len(list(compared))
     ordered = sorted(problems, key=_order)
     return Report(tuple(ordered), summary)
+
+
+def plan_for_built(request: Request) -> Plan:
+    """What ``check --built`` builds first: the journal's formats, or else pdf, docx and
+    every other format casekit reads back that is already in the folder; of those, only
+    the outputs that are not current."""
+    plan = make_plan(request)
+    if plan.profile is None and not request.formats:
+        present = (f.name for f in FORMATS.values() if f.reader and plan.output(f.name).is_file())
+        plan = plan.only(("pdf", "docx", *present))
+    return outdated(plan)
+
+
+def _plan(
+    request: Request, meta: Loaded[Manuscript] | None, problems: list[Problem]
+) -> Plan | None:
+    """The plan whose folder is checked. A style that cannot be resolved is a finding, not
+    a reason to stop: outputs are compared in the style their manifest records, so the
+    rest is checked under the default style. An unknown journal stops the check."""
+    project = request.project
+    if meta is None:
+        if request.journal:
+            load_profile(project.templates, request.journal, project.root)
+        return None
+    try:
+        return make_plan(request, meta)
+    except StyleError as exc:
+        problems.append(Problem.from_error("project-unreadable", exc))
+        return make_plan(replace(request, style=DEFAULT_STYLE), meta)
 
 
 def _order(p: Problem) -> tuple[str, int, int, str]:
@@ -199,72 +229,11 @@ def _store_problems(project: Project, store: Store) -> list[Problem]:
     return problems
 
 
-def _render(
-    project: Project,
-    meta: Loaded[Manuscript] | None,
-    case: Loaded[Case] | None,
-    profile: Profile | None,
-    problems: list[Problem],
-) -> Document | None:
-    if meta is None or case is None:
-        return None
-    try:
-        abbreviations = load_abbreviations(project.abbreviations)
-        return render_document(
-            project.templates,
-            meta.value,
-            case.value,
-            meta.where("abstract"),
-            project.cache,
-            profile.journal if profile else None,
-            abbreviations=abbreviations.value if abbreviations else None,
-        )
-    except CasekitError as exc:
-        problems.append(Problem.from_error("project-unreadable", exc))
-        return None
-
-
-def _parts(project: Project, document: Document | None) -> list[Part]:
-    """The rendered document's parts, or the raw templates when it cannot be rendered."""
-    if document is not None:
-        return [
-            Part(project.manuscript_yaml, document.front),
-            *(Part(s.template, s.markdown) for s in document.sections),
-            Part(project.templates / "back.md.j2", document.back),
-        ]
-    # Fall back to what the templates say literally: still finds most citations.
+def _template_parts(project: Project) -> list[Part]:
+    """What the templates say literally, when the document cannot be rendered: still
+    finds most citations."""
     sources = sorted(project.templates.rglob("*.j2")) if project.templates.is_dir() else []
     return [Part(path, path.read_text(encoding="utf-8", errors="replace")) for path in sources]
-
-
-def _first_heading(document: Document, profile: Profile | None) -> str:
-    """The heading where cited text begins: the abstract's, or the first section's."""
-    if profile is None or profile.journal.abstract != "none":
-        return profile.journal.abstract_title if profile else ABSTRACT
-    for section in document.sections:
-        match = re.search(r"^#\s+(.+?)\s*(\{[^}]*\})?\s*$", section.markdown, re.MULTILINE)
-        if match:
-            return match.group(1)
-    return ABSTRACT
-
-
-def _unknown_keys(parts: Iterable[Part], store: Store) -> Iterator[Problem]:
-    reported: set[tuple[Path, str]] = set()
-    for part in parts:
-        for citation in find_citations(part.markdown):
-            for key in citation.keys:
-                if key in store.entries or (part.source, key) in reported:
-                    continue
-                reported.add((part.source, key))
-                close = store.closest_keys(key)
-                yield Problem(
-                    "unknown-key",
-                    locate_key(part.source, key),
-                    f"unknown citation key {key!r}: not in {store.path.name}",
-                    "did you mean " + ", ".join(close) + "?"
-                    if close
-                    else f"add an entry with this key to {store.path.name}",
-                )
 
 
 def _uncited(store: Store, cited: set[str]) -> Iterator[Problem]:

@@ -16,10 +16,11 @@ import click
 
 from casekit import __version__
 from casekit.building.pipeline import build
+from casekit.building.plan import Request, make_plan
 from casekit.building.progress import Progress
 from casekit.checks.problems import Problem
 from casekit.core.errors import CasekitError
-from casekit.core.project import BuildConfig, Project
+from casekit.core.project import Project
 from casekit.inputs.journals import available, describe_limits, load_profile
 from casekit.inputs.scaffold import new_project
 from casekit.references.styles import catalogue_names, dependent_parent
@@ -126,19 +127,13 @@ def build_command(
     """
     root = project_dir.resolve()
     ctx.meta["casekit.root"] = root
-    progress = Progress(sys.stderr) if not quiet else None
-    config = BuildConfig(
-        project=Project(root),
-        formats=formats,
-        style=style,
-        command=("casekit", *sys.argv[1:]),
-        journal=journal,
-        review=review,
-        jobs=jobs,
-        progress=progress,
+    request = Request(
+        Project(root), formats, style, ("casekit", *sys.argv[1:]), journal, review, jobs
     )
+    plan = make_plan(request)
+    progress = Progress(sys.stderr) if not quiet else None
     try:
-        result = build(config)
+        result = build(plan, progress)
     finally:
         if progress is not None:
             progress.close()
@@ -173,10 +168,7 @@ def watch_command(
 
     root = project_dir.resolve()
     ctx.meta["casekit.root"] = root
-    config = BuildConfig(
-        Project(root), formats or (() if journal else ("pdf",)), journal=journal,
-        command=("casekit", *sys.argv[1:]),
-    )  # fmt: skip
+    request = Request(Project(root), formats, command=("casekit", *sys.argv[1:]), journal=journal)
 
     def report(rebuild: Rebuild) -> None:
         if rebuild.error is not None:
@@ -190,7 +182,7 @@ def watch_command(
         click.echo(f"{names} changed; no output built here reads it")
 
     try:
-        watch(config, report, Event(), interval, unread)
+        watch(request, report, Event(), interval, unread)
     except KeyboardInterrupt:
         click.echo("stopped watching", err=True)
 
@@ -248,7 +240,7 @@ def check_command(
     warnings, with --strict), 2 could not run.
     """
     # Imported here: checking needs modules a build does not, and start-up time counts.
-    from casekit.checks.run import OUTPUT_FORMATS, Report, run_checks
+    from casekit.checks.run import Report, plan_for_built, run_checks
     from casekit.cli.report import text_lines
 
     root = project_dir.resolve()
@@ -256,30 +248,16 @@ def check_command(
     ctx.meta["casekit.error_exit"] = EXIT_CANNOT_RUN
     project = Project(root)
     project.check_exists()
+    request = Request(project, command=("casekit", *sys.argv[1:]), journal=journal)
     extra: list[Problem] = []
     if built:
-        # The journal's formats; without one, pdf, docx and whatever else is already
-        # built, leaving out outputs that are current (same inputs, tools and bytes).
-        from casekit.building.verify import current_outputs
-
-        def output(name: str) -> Path:
-            return project.build / f"manuscript.{FORMATS[name].extension}"
-
-        present = tuple(name for name in OUTPUT_FORMATS if output(name).is_file())
-        formats: tuple[str, ...] = ()
-        if not journal:
-            current = current_outputs(project)
-            wanted = dict.fromkeys(("pdf", "docx", *present))
-            formats = tuple(name for name in wanted if output(name) not in current)
         try:
-            if formats or journal:
-                config = BuildConfig(
-                    project, formats, command=("casekit", *sys.argv[1:]), journal=journal
-                )
-                build(config)
+            todo = plan_for_built(request)
+            if todo.formats:
+                build(todo)
         except CasekitError as exc:
             extra.append(Problem.from_error("build-failed", exc))
-    report = run_checks(project, journal)
+    report = run_checks(request)
     report = Report((*extra, *report.problems), report.summary)
     if output_format == "json":
         click.echo(json.dumps(report.to_json(root), indent=2, ensure_ascii=False))
@@ -303,7 +281,8 @@ def care_command(ctx: click.Context, project_dir: Path, journal: str | None) -> 
 
     root = project_dir.resolve()
     ctx.meta["casekit.root"] = root
-    written = write_care_checklist(Project(root), journal)
+    request = Request(Project(root), command=("casekit", *sys.argv[1:]), journal=journal)
+    written = write_care_checklist(make_plan(request))
     for path in written:
         click.echo(f"wrote {_shown(path, root)}")
 

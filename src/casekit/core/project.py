@@ -1,11 +1,10 @@
-"""Where a manuscript project keeps things, and the frozen configuration of one build."""
+"""Where a manuscript project keeps things, and the timestamp its outputs carry."""
 
 from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from casekit.core.errors import InputError, Location
@@ -79,28 +78,6 @@ class Project:
                 hint="run casekit from a project directory, pass -C DIR, or create one with "
                 "`casekit new DIR`",
             )
-
-
-@dataclass(frozen=True)
-class BuildConfig:
-    """Everything one build needs to know, decided by the CLI."""
-
-    project: Project
-    """The project to build."""
-    formats: tuple[str, ...] = ()
-    """Output formats, e.g. ``("pdf", "docx")``; empty means the journal's, or pdf."""
-    style: str | None = None
-    """CSL style overriding ``manuscript.yaml``."""
-    command: tuple[str, ...] = ()
-    """The command line, recorded in the manifest."""
-    journal: str | None = None
-    """Journal profile name; outputs go to ``build/<journal>/``."""
-    review: bool = False
-    """Build a blinded review copy (into a ``review/`` folder)."""
-    jobs: int = 2
-    """Formats made at once (pandoc and Typst run as separate processes)."""
-    progress: Callable[[str], None] | None = field(default=None, compare=False)
-    """Called with each stage's name (render, cite, typeset, write) as it starts."""
 
 
 def source_date_epoch(root: Path) -> int:

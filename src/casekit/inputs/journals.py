@@ -12,16 +12,10 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
-from casekit.core.errors import InputError, Location, StyleError
+from casekit.core.errors import InputError, Location
 from casekit.core.yamlfile import Loaded, load
-from casekit.references.styles import resolve_style
-
-if TYPE_CHECKING:
-    from casekit.typesetting.readback import Look
-
-Format = Literal["pdf", "docx", "html", "txt", "md", "jats", "tex"]
 
 
 @dataclass(frozen=True)
@@ -83,8 +77,8 @@ class Journal:
     """CSL style name or path."""
     citation_look: Literal["brackets", "superscript", "parentheses"]
     """How in-text citations print; must agree with the style."""
-    formats: tuple[Format, ...]
-    """Formats the journal takes."""
+    formats: tuple[str, ...]
+    """Formats the journal takes (names from ``casekit build --help``)."""
     abstract: Literal["required", "optional", "none"] = "required"
     """Whether a text abstract goes in the manuscript."""
     abstract_title: str = "Abstract"
@@ -129,7 +123,10 @@ def available(templates: Path) -> list[str]:
 
 
 def load_profile(templates: Path, name: str, base: Path) -> Profile:
-    """Read and validate ``templates/journals/<name>.yaml``."""
+    """Read and validate ``templates/journals/<name>.yaml``.
+
+    Whether its style prints the ``citation_look`` it states, and whether casekit makes
+    the formats it names, the build plan decides (it resolves the style once)."""
     path = profiles_dir(templates) / f"{name}.yaml"
     if not path.is_file():
         names = available(templates)
@@ -142,28 +139,7 @@ def load_profile(templates: Path, name: str, base: Path) -> Profile:
             else "known: " + ", ".join(names) + " (add templates/journals/NAME.yaml)",
         )
     loaded = load(path, Journal)
-    journal = loaded.value
-    from casekit.typesetting.readback import Look  # only to read the style's citation look
-
-    style = resolve_style(journal.style, base, loaded.where("style"))
-    look = Look.from_csl(style.path.read_text(encoding="utf-8"))
-    actual = _look_name(look)
-    if actual != journal.citation_look:
-        raise StyleError(
-            f"citation_look is {journal.citation_look!r} but style {journal.style!r} prints "
-            f"{actual}",
-            loaded.where("citation_look"),
-            hint="make citation_look match the style, or choose another style",
-        )
-    return Profile(name, journal, loaded)
-
-
-def _look_name(look: Look | None) -> str:
-    if look is None:
-        return "author-date citations"
-    if look.superscript:
-        return "superscript"
-    return {"[": "brackets", "(": "parentheses"}.get(look.prefix, f"{look.prefix!r}")
+    return Profile(name, loaded.value, loaded)
 
 
 LIMIT_LABELS = {

@@ -23,7 +23,56 @@ from casekit.core.errors import Location, StyleError
 DEFAULT_STYLE = "nlm-citation-sequence-brackets"
 _LINK = re.compile(r"<link\b[^>]*>")
 _HREF = re.compile(r'href="([^"]+)"')
-_SUPERSCRIPT = re.compile(r'<citation\b.*?vertical-align="sup"', re.DOTALL)
+# One printed citation label: numbers, commas and dashes (``1,5–9``).
+CITATION_LABEL = r"\d{1,4}(?:\s*[,–-]\s*\d{1,4})*"
+
+
+@dataclass(frozen=True)
+class Look:
+    """How a numeric style prints an in-text citation."""
+
+    prefix: str
+    """Text before the numbers, e.g. ``[``."""
+    suffix: str
+    """Text after the numbers, e.g. ``]``."""
+    superscript: bool
+    """Whether the numbers are raised."""
+
+    @classmethod
+    def from_csl(cls, csl: str) -> Look | None:
+        """The look of a numeric style, or None for an author-date or note style."""
+        start, end = csl.find("<citation"), csl.find("</citation>")
+        citation = csl[start:end]
+        if start < 0 or "citation-number" not in citation:
+            return None
+        layout = re.search(r"<layout\b[^>]*>", citation)
+        attrs = dict(re.findall(r'(\w[\w-]*)="([^"]*)"', layout.group(0) if layout else ""))
+        group = re.search(r"<group\b[^>]*\bprefix=\"([^\"]*)\"[^>]*\bsuffix=\"([^\"]*)\"", citation)
+        prefix, suffix = attrs.get("prefix", ""), attrs.get("suffix", "")
+        if not prefix and group:
+            prefix, suffix = group.group(1), group.group(2)
+        return cls(prefix, suffix, attrs.get("vertical-align") == "sup")
+
+    @property
+    def name(self) -> str:
+        """``brackets``, ``parentheses`` or ``superscript``, as profiles write it."""
+        if self.superscript:
+            return "superscript"
+        return {"[": "brackets", "(": "parentheses"}.get(self.prefix, repr(self.prefix))
+
+    def pattern(self) -> re.Pattern[str]:
+        """Matches one printed citation; group 1 is its label (``1,5–9``)."""
+        return re.compile(re.escape(self.prefix) + f"({CITATION_LABEL})" + re.escape(self.suffix))
+
+    def to_json(self) -> dict[str, object]:
+        return {"prefix": self.prefix, "suffix": self.suffix, "superscript": self.superscript}
+
+    @classmethod
+    def from_json(cls, data: object) -> Look | None:
+        """A look recorded by :meth:`to_json`; None for a record of no look."""
+        if not isinstance(data, dict):
+            return None
+        return cls(str(data["prefix"]), str(data["suffix"]), bool(data["superscript"]))
 
 
 @dataclass(frozen=True)
@@ -38,11 +87,22 @@ class Style:
     """The parent's name when ``name`` is a dependent style."""
     sha256: str
     """Hash of the file pandoc reads, for the manifest."""
+    look: Look | None
+    """How its in-text citations print; None for an author-date or note style."""
 
     @property
-    def superscript(self) -> bool:
-        """Whether in-text citations are superscript numbers."""
-        return bool(_SUPERSCRIPT.search(self.path.read_text(encoding="utf-8")))
+    def look_name(self) -> str:
+        """The look in words, as a journal profile's ``citation_look`` gives it."""
+        return self.look.name if self.look else "author-date citations"
+
+    def to_json(self) -> dict[str, object]:
+        """The style as the manifest records it."""
+        return {
+            "name": self.name,
+            "parent": self.parent,
+            "sha256": self.sha256,
+            "look": self.look.to_json() if self.look else None,
+        }
 
 
 @cache
@@ -107,7 +167,7 @@ def _independent(name: str, path: Path, where: Location | None) -> Style:
     parent = _parent_name(text)
     if parent is None:
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-        return Style(name, path, None, digest)
+        return Style(name, path, None, digest, Look.from_csl(text))
     parent_path = catalogue_dir() / f"{parent}.csl"
     if not parent_path.is_file():
         raise StyleError(
@@ -116,8 +176,9 @@ def _independent(name: str, path: Path, where: Location | None) -> Style:
             "casekit never fetches styles over the network; install the parent .csl "
             "and name it by path",
         )
-    digest = hashlib.sha256(parent_path.read_bytes()).hexdigest()
-    return Style(name, parent_path, parent, digest)
+    parent_text = parent_path.read_bytes()
+    digest = hashlib.sha256(parent_text).hexdigest()
+    return Style(name, parent_path, parent, digest, Look.from_csl(parent_text.decode("utf-8")))
 
 
 def _parent_name(text: str) -> str | None:

@@ -28,6 +28,7 @@ from casekit.inputs.manuscript import Manuscript
 from casekit.references.citations import find_citations
 from casekit.rendering.counts import Counts, figures_and_tables, words
 from casekit.rendering.figures import FIGURES
+from casekit.rendering.headings import Headings, cited_region
 from casekit.rendering.numbering import Numbering
 
 COMMENT_START = "{##"
@@ -47,6 +48,16 @@ class Section:
 
 
 @dataclass(frozen=True)
+class Part:
+    """A piece of the rendered document and the file that produced it."""
+
+    source: Path
+    """The template (or data file) the text was rendered from."""
+    markdown: str
+    """The rendered text."""
+
+
+@dataclass(frozen=True)
 class Document:
     """The rendered manuscript, before pandoc."""
 
@@ -56,6 +67,10 @@ class Document:
     """Body sections in order."""
     back: str
     """Statements and the reference list heading."""
+    front_source: Path
+    """Where the front matter's cited text comes from (the abstract, in manuscript.yaml)."""
+    back_source: Path
+    """The template of the end matter."""
     metadata: Mapping[str, Any]
     """Pandoc metadata (title, lang, keywords...)."""
     counts: Counts
@@ -68,6 +83,22 @@ class Document:
     """Figure and table numbers, with their mentions and placements."""
     abbreviation_scopes: dict[str, Scope] = field(default_factory=dict)
     """First-use tracking of abbreviations: the abstract, and the main text."""
+
+    @property
+    def parts(self) -> tuple[Part, ...]:
+        """Front matter, sections and end matter in reading order, each with its source."""
+        return (
+            Part(self.front_source, self.front),
+            *(Part(s.template, s.markdown) for s in self.sections),
+            Part(self.back_source, self.back),
+        )
+
+    @property
+    def headings(self) -> Headings:
+        """The headings that bound the cited text, as this document prints them: the first
+        heading of the front matter (the abstract's) or else of the body, and the heading
+        just before the reference list (``::: {#refs}``)."""
+        return cited_region(self.front, [s.markdown for s in self.sections], self.back)
 
     @property
     def markdown(self) -> str:
@@ -308,6 +339,8 @@ def render_document(
         front,
         sections,
         back,
+        abstract_where.path or project_templates / "front.md.j2",
+        project_templates / "back.md.j2",
         metadata,
         context["counts"],
         abstract,

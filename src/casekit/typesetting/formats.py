@@ -1,6 +1,9 @@
-"""The output formats: a table from format name to how pandoc (and Typst) make it.
+"""The output formats: one table, from format name to how it is made and read back.
 
-Adding a format means adding a row here, not another branch in the build.
+Adding a format means adding a row to :data:`FORMATS`: its name, extension, pandoc
+writer, the project files only it reads, and the function that reads it back. The
+build, the manifest, make rules, ``watch``, ``check`` and the command line look
+formats up here; nothing else lists them.
 """
 
 from __future__ import annotations
@@ -10,7 +13,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from casekit.references.styles import Look
+from casekit.rendering.headings import Headings
 from casekit.typesetting import pandoc
+from casekit.typesetting.readback import (
+    Printed,
+    read_docx,
+    read_jats,
+    read_pdf,
+    read_plain,
+)
 from casekit.typesetting.typst_pdf import compile_pdf
 
 
@@ -118,51 +130,75 @@ def _docx(job: Job) -> bytes:
     return _written_by_pandoc("docx", ".docx", "--reference-doc", str(job.reference_docx))(job)
 
 
+Reader = Callable[[Path, Look, Headings], Printed]
+"""Reads a built output back: the citation labels and reference list it prints."""
+
+
 @dataclass(frozen=True)
 class Format:
-    """One output format."""
+    """One output format: one row of :data:`FORMATS`."""
 
     name: str
     """Name on the command line."""
     extension: str
     """File extension of ``build/manuscript.<ext>``."""
+    writer: str | None
+    """The pandoc writer that makes it (None: the rendered Markdown itself)."""
     description: str
     """One line for ``--help``."""
     produce: Callable[[Job], bytes]
     """Makes the output's bytes."""
+    reads: tuple[str, ...] = ()
+    """Project files (or folders, ending in ``/``) that only this format reads, relative
+    to the project: a change to one of them rebuilds this format and no other."""
+    reader: Reader | None = None
+    """Reads the output back for ``casekit check`` (None: it is not read back)."""
     companions: Callable[[Job], dict[str, bytes]] | None = None
     """Files that go with the output, by extension (a .tex file's .bib)."""
+
+    @property
+    def filename(self) -> str:
+        """``manuscript.<ext>``."""
+        return f"manuscript.{self.extension}"
 
 
 def _cited_bibliography(job: Job) -> dict[str, bytes]:
     return {"bib": job.bibliography.read_bytes()} if job.bibliography else {}
 
 
+TYPST_TEMPLATES = "templates/pandoc/"
+REFERENCE_DOCX = "templates/reference.docx"
+
 FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
-        Format("pdf", "pdf", "PDF typeset by Typst", _pdf),
-        Format("docx", "docx", "Word document styled by templates/reference.docx", _docx),
+        Format("pdf", "pdf", "typst", "PDF typeset by Typst", _pdf, (TYPST_TEMPLATES,), read_pdf),
         Format(
-            "html",
-            "html",
-            "standalone HTML page, figures embedded",
-            _written_by_pandoc("html5", ".html", "-s", "--embed-resources"),
-        ),
-        Format("txt", "txt", "plain text", _written_by_pandoc("plain", ".txt", "-s")),
-        Format("md", "md", "the rendered Markdown, before pandoc", _markdown),
-        Format(
-            "jats",
-            "xml",
-            "JATS XML (archiving) with structured element citations",
-            _jats,
+            "docx", "docx", "docx", "Word document styled by templates/reference.docx", _docx,
+            (REFERENCE_DOCX,), read_docx,
         ),
         Format(
-            "tex",
-            "tex",
-            "LaTeX source, with manuscript.bib holding the cited entries",
-            _written_by_pandoc("latex", ".tex", "-s"),
-            _cited_bibliography,
+            "html", "html", "html5", "standalone HTML page, figures embedded",
+            _written_by_pandoc("html5", ".html", "-s", "--embed-resources"), reader=read_plain,
+        ),
+        Format(
+            "txt", "txt", "plain", "plain text", _written_by_pandoc("plain", ".txt", "-s"),
+            reader=read_plain,
+        ),
+        Format("md", "md", None, "the rendered Markdown, before pandoc", _markdown),
+        Format(
+            "jats", "xml", "jats_archiving",
+            "JATS XML (archiving) with structured element citations", _jats, reader=read_jats,
+        ),
+        Format(
+            "tex", "tex", "latex", "LaTeX source, with manuscript.bib holding the cited entries",
+            _written_by_pandoc("latex", ".tex", "-s"), companions=_cited_bibliography,
         ),
     )
-}
+}  # fmt: skip
+"""Every output format casekit makes; nothing else lists them."""
+
+
+def format_for(filename: str) -> Format | None:
+    """The format whose output is called ``filename`` (``manuscript.pdf``), if any."""
+    return next((f for f in FORMATS.values() if f.filename == filename), None)

@@ -12,49 +12,16 @@ from __future__ import annotations
 
 import os
 import re
-import zipfile
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from xml.etree import ElementTree
+
+from casekit.references.styles import CITATION_LABEL, Look
+from casekit.rendering.headings import Headings
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-REFERENCES = "References"
-ABSTRACT = "Abstract"
-_LABEL = r"\d{1,4}(?:\s*[,–-]\s*\d{1,4})*"
 _SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
-
-
-@dataclass(frozen=True)
-class Look:
-    """How a numeric style prints an in-text citation."""
-
-    prefix: str
-    """Text before the numbers, e.g. ``[``."""
-    suffix: str
-    """Text after the numbers, e.g. ``]``."""
-    superscript: bool
-    """Whether the numbers are raised."""
-
-    @classmethod
-    def from_csl(cls, csl: str) -> Look | None:
-        """The look of a numeric style, or None for an author-date or note style."""
-        start, end = csl.find("<citation"), csl.find("</citation>")
-        citation = csl[start:end]
-        if start < 0 or "citation-number" not in citation:
-            return None
-        layout = re.search(r"<layout\b[^>]*>", citation)
-        attrs = dict(re.findall(r'(\w[\w-]*)="([^"]*)"', layout.group(0) if layout else ""))
-        group = re.search(r"<group\b[^>]*\bprefix=\"([^\"]*)\"[^>]*\bsuffix=\"([^\"]*)\"", citation)
-        prefix, suffix = attrs.get("prefix", ""), attrs.get("suffix", "")
-        if not prefix and group:
-            prefix, suffix = group.group(1), group.group(2)
-        return cls(prefix, suffix, attrs.get("vertical-align") == "sup")
-
-    def pattern(self) -> re.Pattern[str]:
-        return re.compile(re.escape(self.prefix) + f"({_LABEL})" + re.escape(self.suffix))
 
 
 @dataclass(frozen=True)
@@ -72,12 +39,12 @@ def normal(label: str) -> str:
     return re.sub(r"\s+", "", label).replace("-", "–")
 
 
-def _region(text: str, first: str) -> tuple[str, str]:
-    """(cited text from the heading ``first`` to the references, the reference list)."""
-    start = text.find(f"\n{first}\n")
-    end = text.find(f"\n{REFERENCES}\n")
+def _region(text: str, headings: Headings) -> tuple[str, str]:
+    """(cited text from the first heading to the references, the reference list)."""
+    start = text.find(f"\n{headings.first}\n")
+    end = text.find(f"\n{headings.references}\n")
     body = text[start if start >= 0 else 0 : end if end >= 0 else len(text)]
-    return body, text[end + len(REFERENCES) + 2 :] if end >= 0 else ""
+    return body, text[end + len(headings.references) + 2 :] if end >= 0 else ""
 
 
 def _numbered_entries(text: str) -> int:
@@ -135,27 +102,29 @@ def pdf_pages(path: Path) -> list[PageText]:
         return [page for run in runs for page in run]
 
 
-def read_pdf(path: Path, look: Look, first: str = ABSTRACT) -> Printed:
+def read_pdf(path: Path, look: Look, headings: Headings) -> Printed:
     """Citation labels and reference count of a PDF."""
     read = pdf_pages(path)
     chunks = [chunk for _, page_chunks in read for chunk in page_chunks]
     text = "\n".join(page_text for page_text, _ in read)
-    body, tail = _region(text, first)
+    body, tail = _region(text, headings)
     if not look.superscript:
         groups = tuple(normal(m) for m in look.pattern().findall(body))
         return Printed(groups, _numbered_entries(tail))
     sizes = Counter(round(size, 1) for chunk, size in chunks if chunk.strip())
     body_size = sizes.most_common(1)[0][0] if sizes else 0.0
     flat = "".join(chunk for chunk, _ in chunks)
-    start = max(flat.find(first), 0)
-    end = flat.find(REFERENCES, start)
+    start = max(flat.find(headings.first), 0)
+    end = flat.find(headings.references, start)
     position = 0
     raised: list[str] = []
     previous_small = False
     for chunk, size in chunks:
         here = position
         position += len(chunk)
-        small = size < body_size * 0.75 and re.fullmatch(rf"\s*{_LABEL}\s*", chunk) is not None
+        small = (
+            size < body_size * 0.75 and re.fullmatch(rf"\s*{CITATION_LABEL}\s*", chunk) is not None
+        )
         if small and start <= here < (end if end >= 0 else len(flat)):
             if previous_small:
                 raised[-1] += chunk
@@ -166,6 +135,9 @@ def read_pdf(path: Path, look: Look, first: str = ABSTRACT) -> Printed:
 
 
 def _docx_paragraphs(path: Path) -> list[tuple[str, list[tuple[str, bool]]]]:
+    import zipfile
+    from xml.etree import ElementTree
+
     with zipfile.ZipFile(path) as archive:
         root = ElementTree.fromstring(archive.read("word/document.xml"))
     paragraphs = []
@@ -182,12 +154,12 @@ def _docx_paragraphs(path: Path) -> list[tuple[str, list[tuple[str, bool]]]]:
     return paragraphs
 
 
-def read_docx(path: Path, look: Look, first: str = ABSTRACT) -> Printed:
+def read_docx(path: Path, look: Look, headings: Headings) -> Printed:
     """Citation labels and reference count of a Word document."""
     paragraphs = _docx_paragraphs(path)
     texts = ["".join(t for t, _ in runs) for _, runs in paragraphs]
-    start = next((i for i, t in enumerate(texts) if t.strip() == first), 0)
-    end = next((i for i, t in enumerate(texts) if t.strip() == REFERENCES), len(texts))
+    start = next((i for i, t in enumerate(texts) if t.strip() == headings.first), 0)
+    end = next((i for i, t in enumerate(texts) if t.strip() == headings.references), len(texts))
     groups: list[str] = []
     for _, runs in paragraphs[start:end]:
         if look.superscript:
@@ -196,7 +168,7 @@ def read_docx(path: Path, look: Look, first: str = ABSTRACT) -> Printed:
                 if raised:
                     current += text
                 elif current:
-                    if re.fullmatch(rf"\s*{_LABEL}\s*", current):
+                    if re.fullmatch(rf"\s*{CITATION_LABEL}\s*", current):
                         groups.append(normal(current))
                     current = ""
         else:
@@ -206,18 +178,18 @@ def read_docx(path: Path, look: Look, first: str = ABSTRACT) -> Printed:
     return Printed(tuple(groups), references)
 
 
-def read_plain(path: Path, look: Look, first: str = ABSTRACT) -> Printed:
+def read_plain(path: Path, look: Look, headings: Headings) -> Printed:
     """Citation labels and reference count of plain text or HTML output."""
     text = path.read_text(encoding="utf-8")
     if path.suffix == ".html":
         text = re.sub(r"<sup>(.*?)</sup>", r"⁽\1⁾", text)
         text = re.sub(r"<[^>]+>", "", text)
-    body, tail = _region(text, first)
+    body, tail = _region(text, headings)
     if look.superscript:
         # HTML: <sup>1–4</sup> (marked ⁽…⁾ above); plain text: ^(1,5–9) or ¹⁸, but
         # not an exponent such as 10⁶, and in HTML only what <sup> marks.
         digits = "" if path.suffix == ".html" else r"|(?<![\d⁰¹²³⁴⁵⁶⁷⁸⁹])([⁰¹²³⁴⁵⁶⁷⁸⁹]+)"
-        raised = re.compile(rf"⁽({_LABEL})⁾|\^\(({_LABEL})\){digits}")
+        raised = re.compile(rf"⁽({CITATION_LABEL})⁾|\^\(({CITATION_LABEL})\){digits}")
         found = ["".join(m.groups(default="")) for m in raised.finditer(body)]
         groups = tuple(normal(g.translate(_SUPERSCRIPT_DIGITS)) for g in found)
     else:
@@ -225,8 +197,10 @@ def read_plain(path: Path, look: Look, first: str = ABSTRACT) -> Printed:
     return Printed(groups, _numbered_entries(tail))
 
 
-def read_jats(path: Path, look: Look, first: str = ABSTRACT) -> Printed:
+def read_jats(path: Path, look: Look, headings: Headings) -> Printed:
     """Citation labels and reference count of JATS XML (body text; ``ref`` elements)."""
+    from xml.etree import ElementTree
+
     root = ElementTree.parse(path).getroot()
     body = root.find("body")
     text = "".join(body.itertext()) if body is not None else ""
@@ -235,16 +209,6 @@ def read_jats(path: Path, look: Look, first: str = ABSTRACT) -> Printed:
         groups = tuple(
             normal("".join(sup.itertext()))
             for sup in body.iter("sup")
-            if re.fullmatch(rf"\s*{_LABEL}\s*", "".join(sup.itertext()))
+            if re.fullmatch(rf"\s*{CITATION_LABEL}\s*", "".join(sup.itertext()))
         )
     return Printed(groups, len(root.findall(".//ref-list/ref")))
-
-
-READERS: dict[str, Callable[[Path, Look, str], Printed]] = {
-    "pdf": read_pdf,
-    "docx": read_docx,
-    "txt": read_plain,
-    "html": read_plain,
-    "xml": read_jats,
-}
-"""Output format to the function that reads it back."""

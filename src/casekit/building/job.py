@@ -1,0 +1,109 @@
+"""The job: everything pandoc and Typst need, written into the build's private work folder.
+
+The rendered Markdown, only the cited entries of the store, the CSL style, the Lua
+filters each writer needs, the drawn figures, and for a journal or review copy a Word
+reference document made from its layout. Every path handed to pandoc is relative to
+the work folder (see :func:`citeproc_args`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from casekit.building.prepare import Prepared
+from casekit.data import data_file
+from casekit.references.citations import Citation
+from casekit.references.styles import Style
+from casekit.rendering.figures import make_figure
+from casekit.typesetting.formats import Job
+
+
+def make_job(prepared: Prepared, work: Path, epoch: int) -> Job:
+    """Write the rendered Markdown, the cited entries, style and filters into ``work``."""
+    plan = prepared.plan
+    project = plan.project
+    markdown = work / "manuscript.md"
+    markdown.write_text(prepared.document.markdown, encoding="utf-8")
+    bibliography = work / BIBLIOGRAPHY_FILE
+    bibliography.write_text(prepared.store.subset(prepared.keys), encoding="utf-8")
+    args = citeproc_args(work, plan.style, bibliography)
+    figures = prepared.document.figures
+    for name in figures:
+        make_figure(name, prepared.case, work / "figures", project.cache)
+    layout = plan.layout
+    reference = project.reference_docx
+    if not plan.own_reference_docx:
+        # The journal's layout, in a reference document derived like the project's own.
+        from casekit.typesetting.reference_doc import (  # zipfile: only journal builds
+            DocxLook,
+            make_reference_docx,
+        )
+
+        reference = work / "reference.docx"
+        look = DocxLook(
+            size_pt=layout.font_size,
+            line_spacing=layout.line_spacing,
+            page_numbers=layout.page_numbers,
+            line_numbers=layout.line_numbers,
+        )
+        reference.write_bytes(make_reference_docx(look))
+    variables = (
+        f"--variable=casekit-font-size:{layout.font_size:g}pt",
+        f"--variable=casekit-leading:{0.65 + (layout.line_spacing - 1) * 1.15:.2f}em",
+        *(["--variable=casekit-line-numbers:true"] if layout.line_numbers else []),
+        *([] if layout.page_numbers else ["--variable=casekit-no-page-numbers:true"]),
+    )
+    return Job(
+        markdown,
+        args,
+        work,
+        reference,
+        project.typst_template,
+        epoch,
+        variables,
+        bibliography,
+        filters_before=(DEDUPE_FILTER,) if needs_dedupe(prepared.citations) else (),
+        filters_typst=(NO_BREAK_FILTER,),
+        filters_other=(FIGURES_FILTER,) if figures else (),
+    )
+
+
+def citeproc_args(work: Path, style: Style, bibliography: Path) -> tuple[str, ...]:
+    """Pandoc arguments that number and format citations; pandoc must run in ``work``.
+
+    The style and filters are copied into ``work`` and every path is relative:
+    pandoc's ``--sandbox`` reads only what it is given, and the DOCX writer copies
+    the ``bibliography`` and ``csl`` values into the document's custom properties,
+    where an absolute path would leak the machine's layout and break reproducibility.
+    """
+    for name in (DEDUPE_FILTER, NO_BREAK_FILTER, FIGURES_FILTER):
+        (work / name).write_bytes(data_file(name).read_bytes())
+    (work / STYLE_FILE).write_bytes(style.path.read_bytes())
+    if bibliography.parent.resolve() != work.resolve():
+        (work / BIBLIOGRAPHY_FILE).write_bytes(bibliography.read_bytes())
+        bibliography = work / BIBLIOGRAPHY_FILE
+    return (
+        "--citeproc",
+        f"--csl={STYLE_FILE}",
+        f"--bibliography={bibliography.name}",
+        "--metadata=link-citations:false",
+    )
+
+
+def needs_dedupe(citations: Iterable[Citation]) -> bool:
+    """Whether a citation names one key twice, e.g. ``[@a; @b; @a]``.
+
+    citeproc would print "[1,2,1]"; the dedupe filter fixes that, and is left out
+    when nothing needs it (it costs pandoc a walk of the whole document)."""
+    return any(len(set(c.keys)) != len(c.keys) for c in citations)
+
+
+DEDUPE_FILTER = "dedupe-citations.lua"
+"""Drops a key cited twice within one citation (runs before citeproc)."""
+NO_BREAK_FILTER = "citations.lua"
+"""Boxes each printed citation so Typst cannot break it across lines."""
+FIGURES_FILTER = "figures.lua"
+"""Hands casekit's drawn figures to writers that embed images."""
+STYLE_FILE = "style.csl"
+BIBLIOGRAPHY_FILE = "references.bib"

@@ -1,0 +1,142 @@
+"""Preparing a build: load the case, render the document, gate it, check every cited key.
+
+Nothing here writes to ``build/``. A patient identifier or an unknown citation key
+stops the build here, before pandoc runs, with the file and line that wrote it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from casekit.building.plan import Plan
+from casekit.core.errors import CitationError, Location, PrivacyError
+from casekit.core.project import Project
+from casekit.core.textfile import locate
+from casekit.core.yamlfile import Loaded
+from casekit.inputs.abbreviations import load_abbreviations
+from casekit.inputs.casedata import Case, load_case
+from casekit.inputs.manuscript import Manuscript
+from casekit.inputs.privacy import GateResult, scan_project
+from casekit.references.citations import Citation, cited_keys, find_citations
+from casekit.references.store import Store, load_store
+from casekit.rendering.document import Document, Part, render_document
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A manuscript rendered and checked, ready for pandoc."""
+
+    plan: Plan
+    """What the build makes, and where."""
+    document: Document
+    """The rendered document."""
+    citations: tuple[Citation, ...]
+    """Every citation group in reading order."""
+    store: Store
+    """The parsed BibTeX store."""
+    case: Case
+    """The case data (figures are drawn from it)."""
+
+    @property
+    def keys(self) -> list[str]:
+        """Cited keys in order of first citation."""
+        return cited_keys(self.citations)
+
+
+def prepare(plan: Plan) -> Prepared:
+    """Load and render the planned manuscript; refuse patient identifiers and unknown keys."""
+    project = plan.project
+    case = load_case(project.case_yaml)
+    document = render(plan, case.value)
+    citations = tuple(c for part in document.parts for c in find_citations(part.markdown))
+    _refuse(privacy_gate(project, plan.manuscript, document))
+    store = load_store(project.bibliography, project.cache)
+    for error in unknown_keys(document.parts, store):
+        raise error
+    return Prepared(plan, document, citations, store, case.value)
+
+
+def render(plan: Plan, case: Case) -> Document:
+    """The planned manuscript rendered: the journal's sections, and blinded for review."""
+    project = plan.project
+    abbreviations = load_abbreviations(project.abbreviations)
+    return render_document(
+        project.templates,
+        plan.manuscript.value,
+        case,
+        plan.manuscript.where("abstract"),
+        project.cache,
+        plan.journal,
+        plan.review,
+        abbreviations.value if abbreviations else None,
+    )
+
+
+def privacy_gate(
+    project: Project, meta: Loaded[Manuscript], document: Document | None
+) -> GateResult:
+    """Run the de-identification gate over everything that can hold patient data."""
+    value = meta.value
+    fields = [(meta.where("title").line or 1, value.title)]
+    if value.running_title:
+        fields.append((meta.where("running_title").line or 1, value.running_title))
+    fields.append(((meta.where("abstract").line or 0) + 1, value.abstract))
+    fields += [(meta.where(f"keywords.{i}").line or 1, k) for i, k in enumerate(value.keywords)]
+    fields += [(meta.where(f"statements.{h}").line or 1, t) for h, t in value.statements.items()]
+    rendered = []
+    if document is not None:
+        rendered = [(s.template, s.markdown) for s in document.sections]
+        rendered.append((project.manuscript_yaml, document.abstract))
+    return scan_project(
+        project.root,
+        project.case_yaml,
+        project.templates,
+        (project.manuscript_yaml, fields),
+        rendered,
+        value.privacy_waivers,
+        project.cache,
+    )
+
+
+def _refuse(result: GateResult) -> None:
+    if not result.findings:
+        return
+    first = result.findings[0]
+    more = len(result.findings) - 1
+    raise PrivacyError(
+        f"patient identifier ({first.category}) {first.masked!r}"
+        + (f", and {more} more" if more else ""),
+        Location(first.path, first.line, first.column),
+        hint="remove it (write days relative to an anchor, no names or places); "
+        "`casekit check` lists every finding; a waiver needs a reason in manuscript.yaml",
+    )
+
+
+def unknown_keys(parts: Iterable[Part], store: Store) -> Iterator[CitationError]:
+    """One located error per cited key missing from the store, per file that cites it.
+
+    A build raises the first; ``casekit check`` reports them all."""
+    reported: set[tuple[Path, str]] = set()
+    for part in parts:
+        for citation in find_citations(part.markdown):
+            for key in citation.keys:
+                if key in store.entries or (part.source, key) in reported:
+                    continue
+                reported.add((part.source, key))
+                close = store.closest_keys(key)
+                yield CitationError(
+                    f"unknown citation key {key!r}: not in {store.path.name}",
+                    locate_key(part.source, key),
+                    "did you mean " + ", ".join(close) + "?"
+                    if close
+                    else f"add an entry with this key to {store.path.name}",
+                )
+
+
+def locate_key(source: Path, key: str) -> Location:
+    """The line in a template where ``@key`` is written (the text may come from a loop)."""
+    pattern = re.compile(r"(?<![\w@])@\{?" + re.escape(key) + r"(?![\w:.#$%&\-+?<>~/]*\w)")
+    return locate(source, pattern, key)
