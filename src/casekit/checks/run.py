@@ -22,6 +22,7 @@ from casekit.checks.problems import SCHEMA_VERSION, Problem
 from casekit.checks.text import Source, forbidden_citations, typed_citations
 from casekit.core import cachefile
 from casekit.core.errors import CasekitError, Location
+from casekit.core.paths import shown
 from casekit.core.project import Project
 from casekit.core.textfile import locate
 from casekit.core.yamlfile import Loaded
@@ -60,15 +61,6 @@ class Report:
 
     def to_json(self, base: Path) -> dict[str, object]:
         """The documented JSON report (docs/check-report.md)."""
-
-        def shown(path: Path | None) -> str | None:
-            if path is None:
-                return None
-            try:
-                return path.resolve().relative_to(base.resolve()).as_posix()
-            except ValueError:
-                return str(path)
-
         return {
             "schema_version": SCHEMA_VERSION,
             "summary": {
@@ -81,7 +73,7 @@ class Report:
                 {
                     "code": p.code,
                     "severity": p.level,
-                    "file": shown(p.location.path),
+                    "file": None if p.location.path is None else shown(p.location.path, base),
                     "line": p.location.line,
                     "column": p.location.column,
                     "field": p.location.field,

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from casekit.checks.text import blank_template_code
 from casekit.core import cachefile
+from casekit.core.paths import shown
 
 _MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
@@ -217,10 +218,7 @@ def _is_ip(text: str) -> bool:
 
 def waived(finding: Finding, waivers: Iterable[Waiver], root: Path) -> Waiver | None:
     """The waiver covering ``finding``, if any."""
-    try:
-        relative = finding.path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        relative = str(finding.path)
+    relative = shown(finding.path, root)
     for waiver in waivers:
         same = waiver.text == finding.text and waiver.category == finding.category
         if same and waiver.file in (None, relative):
