@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from casekit.building.pipeline import Part, locate_key, output_dir, privacy_gate
+from casekit.checks.abbreviations import check_scope, token, typed_definitions, unused
 from casekit.checks.bibtex import check_store
 from casekit.checks.care import checklist, is_case_report
 from casekit.checks.compare import compare_outputs
@@ -26,13 +27,7 @@ from casekit.core.paths import shown
 from casekit.core.project import Project
 from casekit.core.textfile import locate
 from casekit.core.yamlfile import Loaded
-from casekit.inputs.abbreviations import (
-    check_scope,
-    load_abbreviations,
-    token,
-    typed_definitions,
-    unused,
-)
+from casekit.inputs.abbreviations import load_abbreviations
 from casekit.inputs.casedata import Case, load_case
 from casekit.inputs.journals import Profile, load_profile
 from casekit.inputs.manuscript import Manuscript, load_manuscript
