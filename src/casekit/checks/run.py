@@ -31,6 +31,7 @@ from casekit.inputs.abbreviations import load_abbreviations
 from casekit.inputs.casedata import Case, load_case
 from casekit.inputs.journals import Profile, load_profile
 from casekit.inputs.manuscript import Manuscript, load_manuscript
+from casekit.inputs.templates import template_files
 from casekit.references.citations import find_citations
 from casekit.references.store import Store, scan_store
 from casekit.rendering.document import Document, render_document
@@ -220,7 +221,7 @@ def _parts(project: Project, document: Document | None) -> list[Part]:
             Part(project.templates / "back.md.j2", document.back),
         ]
     # Fall back to what the templates say literally: still finds most citations.
-    sources = sorted(project.templates.rglob("*.j2")) if project.templates.is_dir() else []
+    sources = template_files(project.templates)
     return [Part(path, path.read_text(encoding="utf-8", errors="replace")) for path in sources]
 
 
@@ -267,11 +268,10 @@ def _uncited(store: Store, cited: set[str]) -> Iterator[Problem]:
 
 def _typed_sources(project: Project, meta: Loaded[Manuscript] | None) -> list[Source]:
     sources = []
-    if project.templates.is_dir():
-        for path in sorted(project.templates.rglob("*.j2")):
-            text = path.read_text(encoding="utf-8", errors="replace")
-            name = path.relative_to(project.templates).as_posix()
-            sources.append(Source(name, path, 1, text))
+    for path in template_files(project.templates):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        name = path.relative_to(project.templates).as_posix()
+        sources.append(Source(name, path, 1, text))
     if meta is not None:
         line = meta.where("abstract").line or 1
         sources.append(Source("abstract", project.manuscript_yaml, line + 1, meta.value.abstract))
@@ -307,7 +307,7 @@ def _abbreviation_problems(
     definitions = loaded.value
     sources = [
         (path, 1, path.read_text(encoding="utf-8", errors="replace"))
-        for path in sorted(project.templates.rglob("*.j2"))
+        for path in template_files(project.templates)
     ]
     sources.append(
         (project.manuscript_yaml, (meta.where("abstract").line or 0) + 1, meta.value.abstract)

@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from casekit.checks.text import blank_template_code
 from casekit.core import cachefile
 from casekit.core.paths import shown
+from casekit.inputs.templates import blank_template_code, template_files
 
 _MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
@@ -258,9 +258,8 @@ def scan_project(
         sources.append(
             (case_yaml, 1, case_yaml.read_text(encoding="utf-8", errors="replace"), False)
         )
-    if templates.is_dir():
-        for path in sorted(templates.rglob("*.j2")):
-            sources.append((path, 1, path.read_text(encoding="utf-8", errors="replace"), False))
+    for path in template_files(templates):
+        sources.append((path, 1, path.read_text(encoding="utf-8", errors="replace"), False))
     path, fields = manuscript
     sources += [(path, line, text, False) for line, text in fields]
     sources += [(source, 1, text, True) for source, text in rendered]
