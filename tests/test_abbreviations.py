@@ -1,4 +1,4 @@
-"""Abbreviations: defined at first use per scope, and checked for misuse."""
+"""Abbreviations: defined at first use per scope (inputs/abbreviations.py)."""
 
 from __future__ import annotations
 
@@ -7,11 +7,10 @@ from pathlib import Path
 import pytest
 
 from casekit.building.pipeline import build
-from casekit.checks.run import run_checks
-from casekit.core.errors import Location, TemplateError
-from casekit.inputs.abbreviations import Scope, check_scope, typed_definitions
+from casekit.core.errors import TemplateError
+from casekit.inputs.abbreviations import Scope
 
-from .conftest import plan_for, request_for
+from .conftest import plan_for
 
 DEFINITIONS = {
     "HSCT": "hematopoietic stem cell transplantation",
@@ -31,59 +30,12 @@ def test_unknown_abbreviation_suggests_the_close_one() -> None:
         Scope(DEFINITIONS)("HSTC")
 
 
-def _nowhere(short: str, offset: int) -> Location:
-    return Location(Path("x"), offset)
-
-
-@pytest.mark.parametrize(
-    ("text", "problems"),
-    [
-        ("Before HSCT. Then hematopoietic stem cell transplantation (HSCT) again.", 1),
-        ("An HSCT without any definition.", 1),
-        ("hematopoietic stem cell transplantation (HSCT) first, then HSCT.", 0),
-        ("No abbreviation here; allogeneic transplants and ALLOGENEIC are not ALL-cap words.", 0),
-    ],
-    ids=["used-before", "never-defined", "defined-first", "not-a-token"],
-)
-def test_use_before_definition(text: str, problems: int) -> None:
-    assert len(list(check_scope("main text", text, DEFINITIONS, _nowhere))) == problems
-
-
-def test_typed_definition_is_found_with_its_line() -> None:
-    source = (Path("intro.md.j2"), 5, "one\ntwo with acute lymphoblastic leukemia (ALL) typed")
-    (problem,) = typed_definitions(DEFINITIONS, [source])
-    assert problem.location.line == 6
-    assert problem.code == "typed-abbreviation"
-
-
 def test_the_abstract_counts_separately(example: Path) -> None:
     md = build(plan_for(example, "md")).outputs["md"].read_text(encoding="utf-8")
     abstract, body = md.split("# Introduction", 1)
     assert "acute lymphoblastic leukemia (ALL)" in abstract
     assert "acute lymphoblastic leukemia (ALL)" in body
     assert body.count("(ALL)") == 1
-
-
-def test_example_passes_the_abbreviation_checks(example: Path) -> None:
-    codes = {p.code for p in run_checks(request_for(example)).problems}
-    assert not codes & {
-        "abbreviation-before-definition",
-        "unused-abbreviation",
-        "typed-abbreviation",
-    }
-
-
-def test_checks_find_misuse_in_the_example(example: Path) -> None:
-    with (example / "manuscript" / "abbreviations.yaml").open("a", encoding="utf-8") as handle:
-        handle.write("CRS: cytokine release syndrome\n")
-    intro = example / "templates" / "sections" / "introduction.md.j2"
-    intro.write_text(
-        intro.read_text(encoding="utf-8").replace("{{ abbr('HSCT') }}.", "HSCT.", 1), "utf-8"
-    )
-    problems = run_checks(request_for(example)).problems
-    found = {(p.code, p.location.path.name if p.location.path else None) for p in problems}
-    assert ("unused-abbreviation", "abbreviations.yaml") in found
-    assert ("abbreviation-before-definition", "introduction.md.j2") in found
 
 
 def test_unknown_abbreviation_in_a_template_fails_the_build(example: Path) -> None:

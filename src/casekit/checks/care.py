@@ -19,10 +19,9 @@ import yaml
 
 from casekit.data import data_file
 from casekit.inputs.manuscript import Manuscript
+from casekit.inputs.templates import declarations
 from casekit.rendering.document import Document
 from casekit.rendering.numbering import LABELS
-
-_DECLARATION = re.compile(r"\{##\s*care:\s*([^#]*?)\s*##\}")
 
 
 @dataclass(frozen=True)
@@ -52,9 +51,7 @@ def declared(template: Path) -> list[str]:
         text = template.read_text(encoding="utf-8")
     except OSError:
         return []
-    return [
-        item for m in _DECLARATION.finditer(text) for item in m.group(1).replace(",", " ").split()
-    ]
+    return declarations(text, "care")
 
 
 def heading(markdown: str, fallback: str) -> str:

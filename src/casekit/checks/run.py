@@ -15,6 +15,7 @@ from typing import TypeVar
 from casekit.building.plan import Plan, Request, make_plan
 from casekit.building.prepare import privacy_gate, render, unknown_keys
 from casekit.building.verify import outdated
+from casekit.checks.abbreviations import check_scope, token, typed_definitions, unused
 from casekit.checks.bibtex import check_store
 from casekit.checks.care import checklist, is_case_report
 from casekit.checks.compare import compare_outputs
@@ -23,19 +24,15 @@ from casekit.checks.problems import SCHEMA_VERSION, Problem
 from casekit.checks.text import Source, forbidden_citations, typed_citations
 from casekit.core import cachefile
 from casekit.core.errors import CasekitError, Location, StyleError
+from casekit.core.paths import shown
 from casekit.core.project import Project
 from casekit.core.textfile import locate
 from casekit.core.yamlfile import Loaded
-from casekit.inputs.abbreviations import (
-    check_scope,
-    load_abbreviations,
-    token,
-    typed_definitions,
-    unused,
-)
+from casekit.inputs.abbreviations import load_abbreviations
 from casekit.inputs.casedata import load_case
 from casekit.inputs.journals import load_profile
 from casekit.inputs.manuscript import Manuscript, load_manuscript
+from casekit.inputs.templates import template_files
 from casekit.references.citations import find_citations
 from casekit.references.store import Store, scan_store
 from casekit.references.styles import DEFAULT_STYLE
@@ -60,15 +57,6 @@ class Report:
 
     def to_json(self, base: Path) -> dict[str, object]:
         """The documented JSON report (docs/check-report.md)."""
-
-        def shown(path: Path | None) -> str | None:
-            if path is None:
-                return None
-            try:
-                return path.resolve().relative_to(base.resolve()).as_posix()
-            except ValueError:
-                return str(path)
-
         return {
             "schema_version": SCHEMA_VERSION,
             "summary": {
@@ -81,7 +69,7 @@ class Report:
                 {
                     "code": p.code,
                     "severity": p.level,
-                    "file": shown(p.location.path),
+                    "file": None if p.location.path is None else shown(p.location.path, base),
                     "line": p.location.line,
                     "column": p.location.column,
                     "field": p.location.field,
@@ -232,7 +220,7 @@ def _store_problems(project: Project, store: Store) -> list[Problem]:
 def _template_parts(project: Project) -> list[Part]:
     """What the templates say literally, when the document cannot be rendered: still
     finds most citations."""
-    sources = sorted(project.templates.rglob("*.j2")) if project.templates.is_dir() else []
+    sources = template_files(project.templates)
     return [Part(path, path.read_text(encoding="utf-8", errors="replace")) for path in sources]
 
 
@@ -249,11 +237,10 @@ def _uncited(store: Store, cited: set[str]) -> Iterator[Problem]:
 
 def _typed_sources(project: Project, meta: Loaded[Manuscript] | None) -> list[Source]:
     sources = []
-    if project.templates.is_dir():
-        for path in sorted(project.templates.rglob("*.j2")):
-            text = path.read_text(encoding="utf-8", errors="replace")
-            name = path.relative_to(project.templates).as_posix()
-            sources.append(Source(name, path, 1, text))
+    for path in template_files(project.templates):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        name = path.relative_to(project.templates).as_posix()
+        sources.append(Source(name, path, 1, text))
     if meta is not None:
         line = meta.where("abstract").line or 1
         sources.append(Source("abstract", project.manuscript_yaml, line + 1, meta.value.abstract))
@@ -289,7 +276,7 @@ def _abbreviation_problems(
     definitions = loaded.value
     sources = [
         (path, 1, path.read_text(encoding="utf-8", errors="replace"))
-        for path in sorted(project.templates.rglob("*.j2"))
+        for path in template_files(project.templates)
     ]
     sources.append(
         (project.manuscript_yaml, (meta.where("abstract").line or 0) + 1, meta.value.abstract)

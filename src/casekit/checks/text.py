@@ -9,6 +9,7 @@ from pathlib import Path
 
 from casekit.checks.problems import Problem
 from casekit.core.errors import Location
+from casekit.inputs.templates import blank_template_code
 from casekit.references.citations import find_citations
 
 _NUMBERS = r"\d{1,3}(?:\s*[,–—-]\s*\d{1,3})*"
@@ -33,18 +34,6 @@ class Source:
     """Line of ``path`` where the text starts."""
     text: str
     """The text."""
-
-
-_TEMPLATE_CODE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{##.*?##\}", re.DOTALL)
-
-
-def blank_template_code(text: str) -> str:
-    """``text`` with every Jinja expression, tag and comment blanked to spaces.
-
-    Lines and columns stay where they were, so findings in what an author typed can be
-    located, and nothing a template computes is mistaken for typed text.
-    """
-    return _TEMPLATE_CODE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
 
 
 def _blank(match: re.Match[str]) -> str:

@@ -20,6 +20,7 @@ from casekit.building.plan import Request, make_plan
 from casekit.building.progress import Progress
 from casekit.checks.problems import Problem
 from casekit.core.errors import CasekitError
+from casekit.core.paths import shown
 from casekit.core.project import Project
 from casekit.inputs.journals import available, describe_limits, load_profile
 from casekit.inputs.scaffold import new_project
@@ -140,7 +141,7 @@ def build_command(
     if quiet:
         return
     for name, path in result.outputs.items():
-        click.echo(f"wrote {_shown(path, root)} ({name}, {result.references} references)")
+        click.echo(f"wrote {shown(path, Path.cwd())} ({name}, {result.references} references)")
 
 
 @main.command("watch", epilog=FORMAT_HELP)
@@ -178,7 +179,7 @@ def watch_command(
             click.echo(f"built {names} in {rebuild.seconds:.2f} s; watching for changes")
 
     def unread(changed: set[Path]) -> None:
-        names = ", ".join(sorted(_shown(path, root) for path in changed))
+        names = ", ".join(sorted(shown(path, Path.cwd()) for path in changed))
         click.echo(f"{names} changed; no output built here reads it")
 
     try:
@@ -284,7 +285,7 @@ def care_command(ctx: click.Context, project_dir: Path, journal: str | None) -> 
     request = Request(Project(root), command=("casekit", *sys.argv[1:]), journal=journal)
     written = write_care_checklist(make_plan(request))
     for path in written:
-        click.echo(f"wrote {_shown(path, root)}")
+        click.echo(f"wrote {shown(path, Path.cwd())}")
 
 
 @main.command("verify")
@@ -305,7 +306,7 @@ def verify_command(ctx: click.Context, project_dir: Path) -> None:
     colours = {"current": "green", "stale": "yellow", "modified": "red", "missing": "red"}
     for status in statuses:
         state = click.style(f"{status.state:<9}", fg=colours[status.state])
-        click.echo(f"{state} {_shown(status.path, root)}: {status.detail}")
+        click.echo(f"{state} {shown(status.path, Path.cwd())}: {status.detail}")
     ctx.exit(0 if all(s.state == "current" for s in statuses) else EXIT_ERROR)
 
 
@@ -330,10 +331,3 @@ def new_command(directory: Path) -> None:
     new_project(directory)
     click.echo(f"created {directory}: edit manuscript/*.yaml and templates/sections/*.md.j2,")
     click.echo(f"then run `casekit build pdf -C {directory}` (or `make pdf` there)")
-
-
-def _shown(path: Path, root: Path) -> str:
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)

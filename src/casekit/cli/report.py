@@ -9,6 +9,7 @@ import click
 
 from casekit.checks.problems import Problem
 from casekit.checks.run import Report
+from casekit.core import paths
 
 COLOURS = {"error": "red", "warning": "yellow", "info": "cyan"}
 SHOWN_PER_CODE = 20
@@ -17,12 +18,7 @@ SHOWN_PER_CODE = 20
 
 def _file(problem: Problem, base: Path) -> str:
     path = problem.location.path
-    if path is None:
-        return "(project)"
-    try:
-        return path.resolve().relative_to(base.resolve()).as_posix()
-    except ValueError:
-        return str(path)
+    return "(project)" if path is None else paths.shown(path, base)
 
 
 def text_lines(report: Report, base: Path, show_all: bool = False) -> list[str]:

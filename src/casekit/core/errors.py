@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from casekit.core.paths import shown
+
 
 @dataclass(frozen=True)
 class Location:
@@ -26,13 +28,7 @@ class Location:
     def describe(self, base: Path | None = None) -> str:
         parts: list[str] = []
         if self.path is not None:
-            shown = self.path
-            if base is not None:
-                try:
-                    shown = self.path.resolve().relative_to(base.resolve())
-                except ValueError:
-                    shown = self.path
-            text = str(shown)
+            text = str(self.path) if base is None else shown(self.path, base)
             if self.line is not None:
                 text += f":{self.line}"
                 if self.column is not None:

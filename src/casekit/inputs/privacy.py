@@ -22,8 +22,9 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from casekit.checks.text import blank_template_code
 from casekit.core import cachefile
+from casekit.core.paths import shown
+from casekit.inputs.templates import blank_template_code, template_files
 
 _MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
@@ -217,10 +218,7 @@ def _is_ip(text: str) -> bool:
 
 def waived(finding: Finding, waivers: Iterable[Waiver], root: Path) -> Waiver | None:
     """The waiver covering ``finding``, if any."""
-    try:
-        relative = finding.path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        relative = str(finding.path)
+    relative = shown(finding.path, root)
     for waiver in waivers:
         same = waiver.text == finding.text and waiver.category == finding.category
         if same and waiver.file in (None, relative):
@@ -260,9 +258,8 @@ def scan_project(
         sources.append(
             (case_yaml, 1, case_yaml.read_text(encoding="utf-8", errors="replace"), False)
         )
-    if templates.is_dir():
-        for path in sorted(templates.rglob("*.j2")):
-            sources.append((path, 1, path.read_text(encoding="utf-8", errors="replace"), False))
+    for path in template_files(templates):
+        sources.append((path, 1, path.read_text(encoding="utf-8", errors="replace"), False))
     path, fields = manuscript
     sources += [(path, line, text, False) for line, text in fields]
     sources += [(source, 1, text, True) for source, text in rendered]

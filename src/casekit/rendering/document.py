@@ -4,7 +4,7 @@ Templates are untrusted input (co-authors write them), so they run in Jinja's
 sandbox with ``StrictUndefined``: a missing value fails the build rather than
 printing an empty string into a medical manuscript. Jinja's default comment
 marker ``{#`` would swallow pandoc attributes such as ``{#sec-case}``, so
-comments are written ``{## ... ##}`` instead.
+comments are written ``{## ... ##}`` instead (``inputs/templates.py``).
 """
 
 from __future__ import annotations
@@ -25,14 +25,12 @@ from casekit.inputs.abbreviations import Scope
 from casekit.inputs.casedata import Age, Case, DayRef, Quantity, timeline_rows
 from casekit.inputs.journals import Journal
 from casekit.inputs.manuscript import Manuscript
+from casekit.inputs.templates import COMMENT_END, COMMENT_START
 from casekit.references.citations import find_citations
 from casekit.rendering.counts import Counts, figures_and_tables, words
 from casekit.rendering.figures import FIGURES
 from casekit.rendering.headings import Headings, cited_region
 from casekit.rendering.numbering import Numbering
-
-COMMENT_START = "{##"
-COMMENT_END = "##}"
 
 
 @dataclass(frozen=True)
