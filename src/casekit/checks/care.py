@@ -54,11 +54,6 @@ def declared(template: Path) -> list[str]:
     return declarations(text, "care")
 
 
-def heading(markdown: str, fallback: str) -> str:
-    match = re.search(r"^#\s+(.+?)\s*(?:\{[^}]*\})?\s*$", markdown, re.MULTILINE)
-    return match.group(1) if match else fallback
-
-
 def checklist(meta: Manuscript, document: Document, templates: Path) -> list[CareItem]:
     """Every CARE item with the places that address it (empty when missing)."""
     places: dict[str, list[str]] = {item: [] for item in care_items()}
@@ -77,7 +72,7 @@ def checklist(meta: Manuscript, document: Document, templates: Path) -> list[Car
     if document.abstract.strip():
         add(["3"], "Abstract")
     for section in document.sections:
-        add(declared(section.template), heading(section.markdown, section.name))
+        add(declared(section.template), section.heading)
     for item in document.numbering.items.values():
         if item.name == "timeline" and item.placed is not None:
             add(["7"], f"{LABELS[item.kind]} {item.number}")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from casekit.building.pipeline import build
 from casekit.building.plan import Plan
-from casekit.checks.care import checklist, checklist_markdown, heading, pdf_pages
+from casekit.checks.care import checklist, checklist_markdown, pdf_pages
 from casekit.core import atomic
 from casekit.typesetting import pandoc
 
@@ -17,7 +17,7 @@ def write_care_checklist(plan: Plan) -> list[Path]:
     result = build(plan.only(("pdf",)))
     meta = plan.manuscript.value
     items = checklist(meta, result.document, project.templates)
-    headings = [heading(s.markdown, s.name) for s in result.document.sections]
+    headings = [s.heading for s in result.document.sections]
     headings += [h for i in items for h in i.where]
     pages = pdf_pages(result.outputs["pdf"], list(dict.fromkeys(headings)))
     pages.setdefault("Title", 1)

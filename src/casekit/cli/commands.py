@@ -75,7 +75,17 @@ project_option = click.option(
 @click.version_option(__version__, prog_name="casekit")
 @click.option("-v", "--verbose", is_flag=True, help="Log each pandoc command line.")
 def main(verbose: bool) -> None:
-    """Build medical case reports from case data, a BibTeX store and templates."""
+    """Build medical case reports from case data, a BibTeX store and templates.
+
+    \b
+    The pipeline, one stage per subpackage of casekit (docs/architecture.md):
+      inputs       manuscript/*.yaml, templates/, journal profiles; privacy gate
+      references   references.bib, citations, the CSL style
+      rendering    templates + case data -> one pandoc document
+      typesetting  pandoc and Typst -> the formats of `casekit build --help`
+      building     one plan per build -> build/ and its manifest.json
+      checks       every problem collected (casekit check)
+    """
     logging.basicConfig(
         level=logging.DEBUG if verbose else logging.WARNING,
         format="casekit: %(message)s",

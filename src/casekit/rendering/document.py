@@ -29,7 +29,7 @@ from casekit.inputs.templates import COMMENT_END, COMMENT_START
 from casekit.references.citations import find_citations
 from casekit.rendering.counts import Counts, figures_and_tables, words
 from casekit.rendering.figures import FIGURES
-from casekit.rendering.headings import Headings, cited_region
+from casekit.rendering.headings import Headings, cited_region, first_heading
 from casekit.rendering.numbering import Numbering
 
 
@@ -43,6 +43,11 @@ class Section:
     """The template file it came from."""
     markdown: str
     """Rendered Markdown."""
+
+    @property
+    def heading(self) -> str:
+        """The section's first heading as printed, else its name."""
+        return first_heading(self.markdown) or self.name
 
 
 @dataclass(frozen=True)
