@@ -188,3 +188,22 @@ def test_a_blinded_journal_is_checked_where_it_was_built(
     before = (example / "build" / "blind" / "review" / "manuscript.pdf").stat().st_mtime_ns
     assert _check_json(example, "--journal", "blind", "--built")["summary"]["outputs_compared"] == 2
     assert (example / "build" / "blind" / "review" / "manuscript.pdf").stat().st_mtime_ns == before
+
+
+def test_a_manuscript_with_headings_in_another_language_is_read_back(
+    example: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cited text runs from the abstract's heading to the reference list's, whatever
+    the templates call them: here German, "Zusammenfassung" and "Literatur"."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    front = example / "templates" / "front.md.j2"
+    front.write_text(front.read_text("utf-8").replace('else "Abstract"', 'else "Zusammenfassung"'))
+    back = example / "templates" / "back.md.j2"
+    back.write_text(back.read_text("utf-8").replace("# References {", "# Literatur {"))
+    built = CliRunner().invoke(main, ["build", "pdf", "docx", "txt", "html", "-C", str(example)])
+    assert built.exit_code == 0, built.output
+    assert "Literatur" in (example / "build" / "manuscript.txt").read_text("utf-8")
+    report = _check_json(example)
+    codes = [p["code"] for p in report["problems"]]
+    assert "printed-mismatch" not in codes and "reference-count" not in codes, report
+    assert report["summary"]["outputs_compared"] == 4
