@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from casekit import __version__
 from casekit.building.manifest import (
+    MANIFEST,
     Manifest,
     changed_inputs,
     input_hashes,
@@ -48,7 +49,7 @@ def verify(project: Project, folders: list[Path] | None = None) -> list[OutputSt
     """The state of every output recorded in the manifests of ``folders`` (default: every
     output folder under build/ that has one)."""
     project.check_exists()
-    files = manifests(project) if folders is None else [f / "manifest.json" for f in folders]
+    files = manifests(project) if folders is None else [f / MANIFEST for f in folders]
     files = [f for f in files if f.is_file()]
     if not files and folders is None:
         raise InputError(

@@ -56,10 +56,6 @@ class Project:
     def typst_template(self) -> Path:
         return self.templates / "pandoc" / "manuscript.typ"
 
-    @property
-    def manifest(self) -> Path:
-        return self.build / "manifest.json"
-
     def input_files(self) -> list[Path]:
         """Every file a build reads from the project, in a stable order."""
         files = [self.manuscript_yaml, self.case_yaml, self.abbreviations, self.bibliography]
