@@ -5,8 +5,6 @@ Errors become output in exactly one place, :meth:`CasekitGroup.invoke`.
 
 from __future__ import annotations
 
-import json
-import logging
 import os
 import sys
 from pathlib import Path
@@ -15,15 +13,12 @@ from typing import Any
 import click
 
 from casekit import __version__
-from casekit.building.pipeline import build
-from casekit.building.progress import Progress
-from casekit.checks.problems import Problem
 from casekit.core.errors import CasekitError
 from casekit.core.project import BuildConfig, Project
-from casekit.inputs.journals import available, describe_limits, load_profile
-from casekit.inputs.scaffold import new_project
-from casekit.references.styles import catalogue_names, dependent_parent
 from casekit.typesetting.formats import FORMATS
+
+# Each command imports what it needs when it runs: `casekit --help` or `casekit
+# styles` should not pay for Jinja, YAML and the build pipeline.
 
 EXIT_ERROR = 1
 EXIT_CANNOT_RUN = 2
@@ -74,6 +69,8 @@ project_option = click.option(
 @click.option("-v", "--verbose", is_flag=True, help="Log each pandoc command line.")
 def main(verbose: bool) -> None:
     """Build medical case reports from case data, a BibTeX store and templates."""
+    import logging
+
     logging.basicConfig(
         level=logging.DEBUG if verbose else logging.WARNING,
         format="casekit: %(message)s",
@@ -124,6 +121,9 @@ def build_command(
     All requested formats are made first and then moved into place together: if any
     fails, the previous outputs stay as they were.
     """
+    from casekit.building.pipeline import build
+    from casekit.building.progress import Progress
+
     root = project_dir.resolve()
     ctx.meta["casekit.root"] = root
     progress = Progress(sys.stderr) if not quiet else None
@@ -200,6 +200,8 @@ def watch_command(
 @click.pass_context
 def journals_command(ctx: click.Context, project_dir: Path) -> None:
     """List the journal profiles in templates/journals/ with their main limits."""
+    from casekit.inputs.journals import available, describe_limits, load_profile
+
     root = project_dir.resolve()
     ctx.meta["casekit.root"] = root
     project = Project(root)
@@ -248,6 +250,10 @@ def check_command(
     warnings, with --strict), 2 could not run.
     """
     # Imported here: checking needs modules a build does not, and start-up time counts.
+    import json
+
+    from casekit.building.pipeline import build
+    from casekit.checks.problems import Problem
     from casekit.checks.run import OUTPUT_FORMATS, Report, run_checks
     from casekit.cli.report import text_lines
 
@@ -337,6 +343,8 @@ def styles_command(search: str | None) -> None:
 
     Dependent styles are marked with the parent they resolve to, offline.
     """
+    from casekit.references.styles import catalogue_names, dependent_parent
+
     names = [n for n in catalogue_names() if search is None or search.lower() in n.lower()]
     for name in names:
         parent = dependent_parent(name)
@@ -348,6 +356,8 @@ def styles_command(search: str | None) -> None:
 @click.argument("directory", type=click.Path(path_type=Path))
 def new_command(directory: Path) -> None:
     """Create DIRECTORY as a copy of the example case report, ready to edit and build."""
+    from casekit.inputs.scaffold import new_project
+
     new_project(directory)
     click.echo(f"created {directory}: edit manuscript/*.yaml and templates/sections/*.md.j2,")
     click.echo(f"then run `casekit build pdf -C {directory}` (or `make pdf` there)")

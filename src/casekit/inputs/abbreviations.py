@@ -9,15 +9,17 @@ hand with its abbreviation in brackets.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from casekit.checks.problems import Problem
 from casekit.core.errors import Location
 from casekit.core.yamlfile import Loaded, load_mapping
+
+if TYPE_CHECKING:
+    from casekit.checks.problems import Problem
 
 
 @dataclass
@@ -31,6 +33,8 @@ class Scope:
 
     def __call__(self, short: str) -> str:
         if short not in self.definitions:
+            import difflib
+
             close = difflib.get_close_matches(short, self.definitions, n=2)
             raise ValueError(
                 f"unknown abbreviation {short!r}"
@@ -64,6 +68,8 @@ def check_scope(
 
     ``where(short, offset)`` turns a position in ``text`` into a file location.
     """
+    from casekit.checks.problems import Problem  # `casekit check` only, not a build
+
     for short, long in definitions.items():
         first = _token(short).search(text)
         if first is None:
@@ -82,6 +88,8 @@ def check_scope(
 
 def unused(loaded: Loaded[dict[str, str]], texts: Iterable[str]) -> Iterator[Problem]:
     """Definitions whose short form appears nowhere in the rendered manuscript."""
+    from casekit.checks.problems import Problem
+
     joined = "\n".join(texts)
     for short in loaded.value:
         if not _token(short).search(joined):
@@ -97,6 +105,8 @@ def typed_definitions(
     definitions: dict[str, str], sources: Iterable[tuple[Path, int, str]]
 ) -> Iterator[Problem]:
     """``long form (SHORT)`` typed by hand where ``{{ abbr("SHORT") }}`` belongs."""
+    from casekit.checks.problems import Problem
+
     for path, first_line, text in sources:
         for short, long in definitions.items():
             pattern = re.compile(rf"{re.escape(long)}\s*\({re.escape(short)}\)", re.IGNORECASE)

@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from casekit.checks.text import blank_template_code
 from casekit.core import cachefile
 
 _MONTH = (
@@ -191,6 +190,8 @@ def mask(text: str) -> str:
 
 def scan_text(text: str, path: Path, first_line: int = 1) -> Iterator[Finding]:
     """Findings in ``text``, which starts at ``first_line`` of ``path``."""
+    from casekit.checks.text import blank_template_code  # only when the cache misses
+
     cleaned = _CITATION.sub(lambda m: " " * len(m.group(0)), blank_template_code(text))
     seen: set[tuple[int, int]] = set()
     for category, pattern in patterns():
