@@ -496,7 +496,7 @@ def main() -> int:
     print("\n  ratio                                       value  target")
     for name, value, target, unit in ratios:
         verdict = "ok" if value <= target else "MISSED"
-        print(f"  {name:<40} {value:8.2f}  ≤ {target:g}{unit:<3} {verdict}")
+        print(f"  {name:<40} {value:8.2f}  {f'≤ {target:g}{unit}':<8} {verdict}")
     return 0
 
 
