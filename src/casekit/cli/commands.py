@@ -5,8 +5,6 @@ Errors become output in exactly one place, :meth:`CasekitGroup.invoke`.
 
 from __future__ import annotations
 
-import json
-import logging
 import os
 import sys
 from pathlib import Path
@@ -15,17 +13,13 @@ from typing import Any
 import click
 
 from casekit import __version__
-from casekit.building.pipeline import build
-from casekit.building.plan import Request, make_plan
-from casekit.building.progress import Progress
-from casekit.checks.problems import Problem
 from casekit.core.errors import CasekitError
 from casekit.core.paths import shown
 from casekit.core.project import Project
-from casekit.inputs.journals import available, describe_limits, load_profile
-from casekit.inputs.scaffold import new_project
-from casekit.references.styles import catalogue_names, dependent_parent
 from casekit.typesetting.formats import FORMATS
+
+# Each command imports what it needs when it runs: `casekit --help` or `casekit
+# styles` should not pay for Jinja, YAML and the build pipeline.
 
 EXIT_ERROR = 1
 EXIT_CANNOT_RUN = 2
@@ -86,6 +80,8 @@ def main(verbose: bool) -> None:
       building     one plan per build -> build/ and its manifest.json
       checks       every problem collected (casekit check)
     """
+    import logging
+
     logging.basicConfig(
         level=logging.DEBUG if verbose else logging.WARNING,
         format="casekit: %(message)s",
@@ -136,6 +132,10 @@ def build_command(
     All requested formats are made first and then moved into place together: if any
     fails, the previous outputs stay as they were.
     """
+    from casekit.building.pipeline import build
+    from casekit.building.plan import Request, make_plan
+    from casekit.building.progress import Progress
+
     root = project_dir.resolve()
     ctx.meta["casekit.root"] = root
     request = Request(
@@ -175,6 +175,7 @@ def watch_command(
     """
     from threading import Event
 
+    from casekit.building.plan import Request
     from casekit.building.watch import Rebuild, watch
 
     root = project_dir.resolve()
@@ -203,6 +204,8 @@ def watch_command(
 @click.pass_context
 def journals_command(ctx: click.Context, project_dir: Path) -> None:
     """List the journal profiles in templates/journals/ with their main limits."""
+    from casekit.inputs.journals import available, describe_limits, load_profile
+
     root = project_dir.resolve()
     ctx.meta["casekit.root"] = root
     project = Project(root)
@@ -251,6 +254,11 @@ def check_command(
     warnings, with --strict), 2 could not run.
     """
     # Imported here: checking needs modules a build does not, and start-up time counts.
+    import json
+
+    from casekit.building.pipeline import build
+    from casekit.building.plan import Request
+    from casekit.checks.problems import Problem
     from casekit.checks.run import Report, plan_for_built, run_checks
     from casekit.cli.report import text_lines
 
@@ -288,6 +296,7 @@ def care_command(ctx: click.Context, project_dir: Path, journal: str | None) -> 
 
     Builds the PDF first, so that every section's page number is current.
     """
+    from casekit.building.plan import Request, make_plan
     from casekit.checks.care_report import write_care_checklist
 
     root = project_dir.resolve()
@@ -327,6 +336,8 @@ def styles_command(search: str | None) -> None:
 
     Dependent styles are marked with the parent they resolve to, offline.
     """
+    from casekit.references.styles import catalogue_names, dependent_parent
+
     names = [n for n in catalogue_names() if search is None or search.lower() in n.lower()]
     for name in names:
         parent = dependent_parent(name)
@@ -338,6 +349,8 @@ def styles_command(search: str | None) -> None:
 @click.argument("directory", type=click.Path(path_type=Path))
 def new_command(directory: Path) -> None:
     """Create DIRECTORY as a copy of the example case report, ready to edit and build."""
+    from casekit.inputs.scaffold import new_project
+
     new_project(directory)
     click.echo(f"created {directory}: edit manuscript/*.yaml and templates/sections/*.md.j2,")
     click.echo(f"then run `casekit build pdf -C {directory}` (or `make pdf` there)")

@@ -8,7 +8,6 @@ a missing field or an unknown key is reported as ``file:line:column [field]``.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import types
 import typing
 from collections.abc import Mapping
@@ -160,6 +159,8 @@ class _Converter:
         if origin is Literal:
             value = self.scalar(node, field, str)
             if value not in get_args(tp):
+                import difflib  # a hint for an error: not on the way of a good file
+
                 close = difflib.get_close_matches(str(value), [str(a) for a in get_args(tp)], 1)
                 raise self.fail(
                     node,
@@ -259,6 +260,8 @@ class _Converter:
             name = key.replace("-", "_")
             sub = f"{field}.{key}" if field else key
             if name not in fields:
+                import difflib
+
                 close = difflib.get_close_matches(key, list(fields), 1)
                 raise self.fail(
                     key_node,

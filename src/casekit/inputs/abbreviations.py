@@ -8,7 +8,6 @@ them live in ``checks/abbreviations.py``.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +25,8 @@ class Scope:
 
     def __call__(self, short: str) -> str:
         if short not in self.definitions:
+            import difflib
+
             close = difflib.get_close_matches(short, self.definitions, n=2)
             raise ValueError(
                 f"unknown abbreviation {short!r}"

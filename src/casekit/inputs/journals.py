@@ -9,7 +9,6 @@ file and line. A limit the journal does not state is left out, never guessed.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -130,6 +129,8 @@ def load_profile(templates: Path, name: str, base: Path) -> Profile:
     path = profiles_dir(templates) / f"{name}.yaml"
     if not path.is_file():
         names = available(templates)
+        import difflib
+
         close = difflib.get_close_matches(name, names, n=2)
         raise InputError(
             f"unknown journal {name!r}",

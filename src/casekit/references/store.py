@@ -11,7 +11,6 @@ the small index a build needs, and the field values only ``casekit check`` reads
 
 from __future__ import annotations
 
-import difflib
 import gc
 import hashlib
 import itertools
@@ -107,6 +106,8 @@ class Store:
         """
         prefix = key[:2].lower()
         candidates = [k for k in self.entries if k[:2].lower() == prefix] or list(self.entries)
+        import difflib
+
         return difflib.get_close_matches(key, candidates, n=n, cutoff=0.6)
 
     def fields(self) -> Fields:

@@ -10,7 +10,6 @@ the output is the same.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import importlib.util
 import re
@@ -147,6 +146,8 @@ def resolve_style(spec: str, base: Path, where: Location | None = None) -> Style
     for candidate in (root / f"{spec}.csl", root / "dependent" / f"{spec}.csl"):
         if candidate.is_file():
             return _independent(spec, candidate, where)
+    import difflib
+
     close = difflib.get_close_matches(spec, catalogue_names(), n=3, cutoff=0.6)
     raise StyleError(
         f"unknown CSL style {spec!r}",

@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import logging
 import os
 import re
-import shlex
 import subprocess
 from collections.abc import Mapping, Sequence
 from functools import cache
@@ -19,8 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from casekit.core.errors import CitationError, ToolError
-
-log = logging.getLogger(__name__)
 
 _WARNING = re.compile(r"^\[WARNING\]\s*(.*)$", re.MULTILINE)
 _MISSING_CITE = re.compile(r"Citeproc: citation (\S+) not found")
@@ -108,8 +104,11 @@ def run(
     binary: bool = False,
 ) -> Any:
     """Run pandoc with ``args``; return stdout (bytes if ``binary``). Failure or warning raises."""
+    import logging
+    import shlex
+
     command = [pandoc_path(), *args]
-    log.debug("running %s", shlex.join(command))
+    logging.getLogger(__name__).debug("running %s", shlex.join(command))
     try:
         proc = subprocess.run(
             command,
