@@ -8,9 +8,7 @@ the previous outputs exactly as they were.
 
 from __future__ import annotations
 
-import platform
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -20,14 +18,13 @@ from casekit.building.manifest import manifest_bytes, output_inputs
 from casekit.building.plan import Plan
 from casekit.building.prepare import prepare
 from casekit.building.progress import FormatSteps
+from casekit.building.tools import tool_versions
 from casekit.core import atomic
 from casekit.core.errors import Location, OutputError
 from casekit.core.project import source_date_epoch
 from casekit.rendering.counts import Counts
 from casekit.rendering.document import Document
 from casekit.typesetting.formats import FORMATS
-from casekit.typesetting.pandoc import pandoc_version
-from casekit.typesetting.typst_pdf import typst_version
 
 
 @dataclass(frozen=True)
@@ -76,8 +73,14 @@ def build(plan: Plan, progress: Callable[[str], None] | None = None) -> BuildRes
                 steps.step(name, "done")
                 return data
 
-            with ThreadPoolExecutor(max_workers=max(1, plan.jobs)) as pool:
-                made = dict(zip(plan.formats, pool.map(produce, plan.formats), strict=True))
+            if len(plan.formats) == 1 or plan.jobs == 1:
+                made = {name: produce(name) for name in plan.formats}
+            else:
+                # concurrent.futures loads logging: a one-format build does without both.
+                from concurrent.futures import ThreadPoolExecutor
+
+                with ThreadPoolExecutor(max_workers=plan.jobs) as pool:
+                    made = dict(zip(plan.formats, pool.map(produce, plan.formats), strict=True))
             files: dict[str, bytes] = {}
             inputs: dict[str, list[str]] = {}
             input_files = project.input_files()
@@ -96,11 +99,7 @@ def build(plan: Plan, progress: Callable[[str], None] | None = None) -> BuildRes
                 ).encode("utf-8")
                 for path in plan.outputs.values()
             }
-            tools = {
-                "pandoc": pandoc_version(project.cache),
-                "typst": typst_version(),
-                "python": platform.python_version(),
-            }
+            tools = tool_versions(project.cache)
             # Builds into the same folder at once (`make -j pdf docx`) each add their
             # outputs to the manifest: one at a time, or one would drop the other's.
             with atomic.exclusive(out):

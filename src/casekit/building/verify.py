@@ -9,7 +9,6 @@ its bytes, its inputs, its style and the tools are the ones recorded.
 from __future__ import annotations
 
 import hashlib
-import platform
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -24,11 +23,10 @@ from casekit.building.manifest import (
     read_manifest,
 )
 from casekit.building.plan import Plan
+from casekit.building.tools import tool_versions
 from casekit.core.errors import CasekitError, InputError, Location
 from casekit.core.project import Project
 from casekit.references.styles import resolve_style
-from casekit.typesetting.pandoc import pandoc_version
-from casekit.typesetting.typst_pdf import typst_version
 
 State = Literal["current", "stale", "modified", "missing"]
 
@@ -58,8 +56,7 @@ def verify(project: Project, folders: list[Path] | None = None) -> list[OutputSt
             hint="build first, e.g. `casekit build pdf docx`",
         )
     current_inputs = input_hashes(project)
-    tools_now = {"pandoc": pandoc_version(project.cache), "typst": typst_version(),
-                 "python": platform.python_version()}  # fmt: skip
+    tools_now = tool_versions(project.cache)
     statuses: list[OutputStatus] = []
     styles_now: dict[str, str | None] = {}
     for manifest_path in files:

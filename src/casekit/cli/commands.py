@@ -80,13 +80,10 @@ def main(verbose: bool) -> None:
       building     one plan per build -> build/ and its manifest.json
       checks       every problem collected (casekit check)
     """
-    import logging
+    if verbose:  # logging costs a few milliseconds of start-up: only when asked for
+        import logging
 
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.WARNING,
-        format="casekit: %(message)s",
-        stream=sys.stderr,
-    )
+        logging.basicConfig(level=logging.DEBUG, format="casekit: %(message)s", stream=sys.stderr)
 
 
 FORMAT_HELP = "\b\nFormats:\n" + "\n".join(

@@ -14,7 +14,6 @@ from __future__ import annotations
 import gc
 import hashlib
 import itertools
-import logging
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -28,10 +27,6 @@ from casekit.core.textfile import read_text
 if TYPE_CHECKING:
     from bibtexparser import model
     from bibtexparser.library import Library
-
-# bibtexparser logs parse failures itself; casekit reports them as errors instead.
-logging.getLogger("bibtexparser").addHandler(logging.NullHandler())
-logging.getLogger("bibtexparser").propagate = False
 
 CACHE_VERSION = 3
 _MONTHS = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"}
@@ -167,7 +162,14 @@ def _libraries(text: str) -> list[tuple[int, Library]]:
     linear. If any piece reports a problem, or a key appears in two pieces, the whole
     text is parsed again in one go, so that errors are exactly those of a single parse.
     """
+    import logging
+
     from bibtexparser.entrypoint import parse_string
+
+    # bibtexparser logs parse failures itself; casekit reports them as errors instead.
+    # (Set up here, not at import: a build whose store is cached never loads logging.)
+    logging.getLogger("bibtexparser").addHandler(logging.NullHandler())
+    logging.getLogger("bibtexparser").propagate = False
 
     def parse(piece: str) -> Library:
         return parse_string(piece, parse_stack=[])

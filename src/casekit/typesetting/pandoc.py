@@ -11,6 +11,7 @@ import json
 import os
 import re
 import subprocess
+import sys
 from collections.abc import Mapping, Sequence
 from functools import cache
 from pathlib import Path
@@ -104,11 +105,13 @@ def run(
     binary: bool = False,
 ) -> Any:
     """Run pandoc with ``args``; return stdout (bytes if ``binary``). Failure or warning raises."""
-    import logging
     import shlex
 
     command = [pandoc_path(), *args]
-    logging.getLogger(__name__).debug("running %s", shlex.join(command))
+    # Only `casekit -v` configures logging, and it imports logging to do so; unimported,
+    # nobody is listening, and importing it would cost every build its start-up time.
+    if "logging" in sys.modules:
+        sys.modules["logging"].getLogger(__name__).debug("running %s", shlex.join(command))
     try:
         proc = subprocess.run(
             command,
