@@ -161,14 +161,17 @@ def test_outputs_built_with_another_style_are_compared_in_that_style(
     as its manifest records, not in the manuscript's bracketed look."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     built = CliRunner().invoke(
-        main, ["build", "pdf", "docx", "-C", str(example), "--style",
+        main, ["build", "pdf", "docx", "html", "txt", "jats", "-C", str(example), "--style",
                "nlm-citation-sequence-superscript"],
     )  # fmt: skip
     assert built.exit_code == 0, built.output
+    # The text prints mg/m² (a power, not a citation); the JATS byline raises its
+    # affiliation numbers before the abstract: neither is read as a citation.
+    assert "m²" in (example / "build" / "manuscript.txt").read_text("utf-8")
     report = _check_json(example)
     codes = [p["code"] for p in report["problems"]]
     assert "printed-mismatch" not in codes and "reference-count" not in codes, report
-    assert report["summary"]["outputs_compared"] == 2
+    assert report["summary"]["outputs_compared"] == 5
 
 
 def test_a_blinded_journal_is_checked_where_it_was_built(
@@ -207,3 +210,23 @@ def test_a_manuscript_with_headings_in_another_language_is_read_back(
     codes = [p["code"] for p in report["problems"]]
     assert "printed-mismatch" not in codes and "reference-count" not in codes, report
     assert report["summary"]["outputs_compared"] == 4
+
+
+def test_an_author_date_output_is_said_not_to_be_compared(
+    example: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    built = CliRunner().invoke(main, ["build", "txt", "-C", str(example), "--style", "apa"])
+    assert built.exit_code == 0, built.output
+    report = _check_json(example)
+    (note,) = [p for p in report["problems"] if p["code"] == "output-not-compared"]
+    assert note["file"] == "build/manuscript.txt" and note["severity"] == "info"
+    assert "'apa' prints author-date citations" in note["message"]
+
+
+def test_check_review_reads_the_review_copy(example: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    built = CliRunner().invoke(main, ["build", "pdf", "--review", "-C", str(example)])
+    assert built.exit_code == 0, built.output
+    assert _check_json(example)["summary"]["outputs_compared"] == 0
+    assert _check_json(example, "--review")["summary"]["outputs_compared"] == 1

@@ -236,3 +236,14 @@ def test_section_order_and_blinding_come_from_the_profile(example: Path) -> None
     order = [markdown.index(h) for h in ("# Discussion", "# Introduction", "# Case presentation")]
     assert order == sorted(order)
     assert "Alex Example" not in markdown
+
+
+def test_journals_command_names_an_unusable_profile(example: Path) -> None:
+    profiles = example / "templates" / "journals"
+    text = (profiles / "default.yaml").read_text(encoding="utf-8")
+    (profiles / "odd.yaml").write_text(text.replace("formats: [", "formats: [rtf, "), "utf-8")
+    result = CliRunner().invoke(main, ["journals", "-C", str(example)])
+    assert result.exit_code == 1
+    assert "templates/journals/odd.yaml:7 [formats.0]: input error: unknown format 'rtf'" in (
+        result.stderr
+    )

@@ -93,8 +93,9 @@ def test_a_profile_whose_style_prints_another_look_is_refused(example: Path) -> 
         plan_for(example, journal="mismatch")
     assert caught.value.location.field == "citation_look"
     assert "prints brackets" in caught.value.message
-    # A style chosen on the command line is the author's choice: no look to agree with.
-    assert plan_for(example, journal="mismatch", style="nlm-citation-sequence-brackets")
+    # The profile is wrong whatever style the command line asks for.
+    with pytest.raises(StyleError):
+        plan_for(example, journal="mismatch", style="nlm-citation-sequence-brackets")
 
 
 def test_an_unknown_format_on_the_command_line_is_refused(example: Path) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from casekit.core.errors import StyleError
-from casekit.references.styles import resolve_style
+from casekit.references.styles import Look, resolve_style
 
 
 @pytest.mark.parametrize(
@@ -74,3 +74,17 @@ def test_dependent_style_with_missing_parent_never_goes_online(tmp_path: Path) -
     )
     with pytest.raises(StyleError, match="not in the local catalogue"):
         resolve_style("orphan.csl", tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("name", "look"),
+    [
+        ("blood", Look("", "", True)),  # AMA's bracketed group holds the locator
+        ("advances-in-optics-and-photonics", Look("[", "]", False)),  # `&#160;[`
+        ("nlm-citation-sequence-brackets", Look("[", "]", False)),
+        ("apa", None),
+    ],
+    ids=["dependent-superscript", "entity-prefix", "brackets", "author-date"],
+)
+def test_the_citation_look_is_read_from_the_number_itself(name: str, look: Look | None) -> None:
+    assert resolve_style(name, Path(".")).look == look

@@ -58,3 +58,17 @@ def test_an_output_whose_style_changed_since_the_build_is_stale(example: Path) -
     status = {s.path.name: s for s in verify(Project(example))}["manuscript.md"]
     assert status.state == "stale"
     assert status.detail == "its style 'american-medical-association' changed since it was built"
+
+
+def test_outputs_whose_manifest_is_gone_are_unrecorded(example: Path) -> None:
+    build(plan_for(example, "md"))
+    build(plan_for(example, "md", journal="blood-advances"))
+    (example / "build" / "manifest.json").unlink()
+    states = {s.path.relative_to(example).as_posix(): s.state for s in verify(Project(example))}
+    assert states == {
+        "build/blood-advances/manuscript.md": "current",
+        "build/manuscript.md": "unrecorded",
+    }
+    result = CliRunner().invoke(main, ["verify", "-C", str(example)])
+    assert result.exit_code == 1
+    assert "unrecorded" in result.stdout and "no manifest records how it was built" in result.stdout

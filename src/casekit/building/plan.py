@@ -136,21 +136,13 @@ def make_plan(request: Request, manuscript: Loaded[Manuscript] | None = None) ->
         load_profile(project.templates, request.journal, project.root) if request.journal else None
     )
     meta = manuscript or load_manuscript(project.manuscript_yaml)
+    journal_style = profile_style(profile, project) if profile is not None else None
     if request.style is not None:
         style = resolve_style(request.style, project.root)
-    elif profile is not None:
-        style = resolve_style(profile.journal.style, project.root, profile.loaded.where("style"))
-        _check_look(profile, style)
+    elif journal_style is not None:
+        style = journal_style
     else:
         style = resolve_style(meta.value.style, project.root, meta.where("style"))
-    if profile is not None:
-        for i, name in enumerate(profile.journal.formats):
-            if name not in FORMATS:
-                raise InputError(
-                    f"unknown format {name!r}",
-                    profile.loaded.where(f"formats.{i}"),
-                    hint="formats: " + ", ".join(FORMATS),
-                )
     formats = request.formats or (profile.journal.formats if profile else ("pdf",))
     review = request.review or bool(profile and profile.journal.blinded)
     return Plan(
@@ -173,9 +165,18 @@ def _checked_formats(formats: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(formats))
 
 
-def _check_look(profile: Profile, style: Style) -> None:
-    """A profile's ``citation_look`` must be what its style prints."""
+def profile_style(profile: Profile, project: Project) -> Style:
+    """A journal profile's style, once its profile is known to be usable: the formats it
+    names are casekit's, and its style prints the ``citation_look`` it states."""
+    for i, name in enumerate(profile.journal.formats):
+        if name not in FORMATS:
+            raise InputError(
+                f"unknown format {name!r}",
+                profile.loaded.where(f"formats.{i}"),
+                hint="formats: " + ", ".join(FORMATS),
+            )
     journal = profile.journal
+    style = resolve_style(journal.style, project.root, profile.loaded.where("style"))
     if style.look_name != journal.citation_look:
         raise StyleError(
             f"citation_look is {journal.citation_look!r} but style {journal.style!r} prints "
@@ -183,6 +184,7 @@ def _check_look(profile: Profile, style: Style) -> None:
             profile.loaded.where("citation_look"),
             hint="make citation_look match the style, or choose another style",
         )
+    return style
 
 
 def readable_formats() -> tuple[Format, ...]:

@@ -27,8 +27,9 @@ from casekit.building.tools import tool_versions
 from casekit.core.errors import CasekitError, InputError, Location
 from casekit.core.project import Project
 from casekit.references.styles import resolve_style
+from casekit.typesetting.formats import format_for
 
-State = Literal["current", "stale", "modified", "missing"]
+State = Literal["current", "stale", "modified", "missing", "unrecorded"]
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,8 @@ class OutputStatus:
     path: Path
     """The output file."""
     state: State
-    """current, stale (inputs, style or tools changed), modified (bytes changed) or missing."""
+    """current, stale (inputs, style or tools changed), modified (bytes changed), missing,
+    or unrecorded (an output no manifest records, e.g. after its manifest was deleted)."""
     detail: str
     """Why, in words."""
 
@@ -49,7 +51,7 @@ def verify(project: Project, folders: list[Path] | None = None) -> list[OutputSt
     project.check_exists()
     files = manifests(project) if folders is None else [f / MANIFEST for f in folders]
     files = [f for f in files if f.is_file()]
-    if not files and folders is None:
+    if not files and folders is None and not _outputs_on_disk(project):
         raise InputError(
             "nothing to verify: no build/manifest.json",
             Location(project.build),
@@ -73,7 +75,26 @@ def verify(project: Project, folders: list[Path] | None = None) -> list[OutputSt
             changed = changed_inputs(project, record, current_inputs, manifest.inputs)
             style = _style_change(project, manifest, name, styles_now)
             statuses.append(_status(path, record, changed, style, tool_change))
+    if folders is None:
+        recorded = {status.path for status in statuses}
+        statuses += [
+            OutputStatus(path, "unrecorded", "no manifest records how it was built")
+            for path in _outputs_on_disk(project)
+            if path not in recorded
+        ]
     return statuses
+
+
+def _outputs_on_disk(project: Project) -> list[Path]:
+    """Every file under build/ named like an output of some format, in every output folder."""
+    build = project.build
+    folders = [build, build / "review", *sorted(build.glob("*/")), *sorted(build.glob("*/review/"))]
+    return [
+        path
+        for folder in dict.fromkeys(folders)
+        for path in sorted(folder.glob("manuscript.*"))
+        if format_for(path.name) is not None
+    ]
 
 
 def current_outputs(project: Project, folder: Path) -> set[Path]:

@@ -82,8 +82,18 @@ def compare_outputs(
         except CasekitError as exc:
             problems.append(Problem.from_error("project-unreadable", exc))
             continue
-        if look is None:
-            continue  # author-date or note style: there are no numbers to compare
+        if look is None or not look.readable:
+            style = manifest.style_of(path.name).get("name")
+            problems.append(
+                Problem(
+                    "output-not-compared",
+                    Location(path),
+                    f"{path.name} not compared: its style {style!r} prints "
+                    + ("author-date citations" if look is None else "bare numbers")
+                    + ", which casekit does not read back",
+                )
+            )
+            continue
         try:
             printed = row.reader(path, look, headings)
         except Exception as exc:

@@ -42,6 +42,10 @@ CODES: dict[str, tuple[Severity, str]] = {
     "reference-count": ("error", "a built output's reference list disagrees with the citations"),
     "stale-output": ("warning", "a built output is older than its inputs, so it was not compared"),
     "unreadable-output": ("warning", "a built output could not be read back"),
+    "output-not-compared": (
+        "info",
+        "a built output's style prints citations casekit cannot read back (author-date)",
+    ),
     "patient-identifier": ("error", "text that looks like a HIPAA Safe Harbor identifier"),
     "identifier-waived": ("info", "a suspected identifier the authors waived, with the reason"),
     "unplaced-item": ("error", "the text mentions a figure or table that is never placed"),

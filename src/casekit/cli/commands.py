@@ -183,7 +183,7 @@ def watch_command(
         if rebuild.error is not None:
             click.echo(f"casekit: {rebuild.error.one_line(root)}", err=True)
         elif rebuild.result is not None:
-            names = ", ".join(rebuild.result.outputs)
+            names = ", ".join(shown(path, Path.cwd()) for path in rebuild.result.outputs.values())
             click.echo(f"built {names} in {rebuild.seconds:.2f} s; watching for changes")
 
     def unread(changed: set[Path]) -> None:
@@ -201,11 +201,13 @@ def watch_command(
 @click.pass_context
 def journals_command(ctx: click.Context, project_dir: Path) -> None:
     """List the journal profiles in templates/journals/ with their main limits."""
+    from casekit.building.plan import profile_style
     from casekit.inputs.journals import available, describe_limits, load_profile
 
     root = project_dir.resolve()
     ctx.meta["casekit.root"] = root
     project = Project(root)
+    unusable = 0
     for name in available(project.templates):
         profile = load_profile(project.templates, name, root)
         journal = profile.journal
@@ -213,6 +215,12 @@ def journals_command(ctx: click.Context, project_dir: Path) -> None:
         click.echo(f"    style {journal.style} ({journal.citation_look}); takes "
                    + ", ".join(journal.formats))  # fmt: skip
         click.echo(f"    limits: {describe_limits(journal)}")
+        try:
+            profile_style(profile, project)
+        except CasekitError as exc:
+            unusable += 1
+            click.echo(f"casekit: {exc.one_line(root)}", err=True)
+    ctx.exit(EXIT_ERROR if unusable else 0)
 
 
 @main.command("check")
@@ -229,10 +237,12 @@ def journals_command(ctx: click.Context, project_dir: Path) -> None:
 @click.option(
     "--built",
     is_flag=True,
-    help="Build first (pdf, docx and any format already in build/), then compare them.",
+    help="First build what is not current: the journal's formats, or pdf, docx and any "
+    "other format already built that casekit reads back.",
 )
 @click.option("--all", "show_all", is_flag=True, help="List every problem, not 20 per code.")
 @journal_option
+@click.option("--review", is_flag=True, help="Check the blinded review copy (in a review/ folder).")
 @click.pass_context
 def check_command(
     ctx: click.Context,
@@ -242,6 +252,7 @@ def check_command(
     built: bool,
     show_all: bool,
     journal: str | None,
+    review: bool,
 ) -> None:
     """Check citations and references: the store, the templates and the built outputs.
 
@@ -264,7 +275,7 @@ def check_command(
     ctx.meta["casekit.error_exit"] = EXIT_CANNOT_RUN
     project = Project(root)
     project.check_exists()
-    request = Request(project, command=("casekit", *sys.argv[1:]), journal=journal)
+    request = Request(project, command=("casekit", *sys.argv[1:]), journal=journal, review=review)
     extra: list[Problem] = []
     if built:
         try:
@@ -319,7 +330,8 @@ def verify_command(ctx: click.Context, project_dir: Path) -> None:
     ctx.meta["casekit.root"] = root
     ctx.meta["casekit.error_exit"] = EXIT_CANNOT_RUN
     statuses = verify(Project(root))
-    colours = {"current": "green", "stale": "yellow", "modified": "red", "missing": "red"}
+    colours = {"current": "green", "stale": "yellow", "modified": "red", "missing": "red",
+               "unrecorded": "red"}  # fmt: skip
     for status in statuses:
         state = click.style(f"{status.state:<9}", fg=colours[status.state])
         click.echo(f"{state} {shown(status.path, Path.cwd())}: {status.detail}")

@@ -11,6 +11,7 @@ the output is the same.
 from __future__ import annotations
 
 import hashlib
+import html
 import importlib.util
 import re
 from dataclasses import dataclass
@@ -46,10 +47,18 @@ class Look:
             return None
         layout = re.search(r"<layout\b[^>]*>", citation)
         attrs = dict(re.findall(r'(\w[\w-]*)="([^"]*)"', layout.group(0) if layout else ""))
-        group = re.search(r"<group\b[^>]*\bprefix=\"([^\"]*)\"[^>]*\bsuffix=\"([^\"]*)\"", citation)
+        # A group's affixes count only if the group holds the number itself (AMA's
+        # bracketed group holds the locator, and its numbers print bare).
+        group = re.search(
+            r"<group\b[^>]*\bprefix=\"([^\"]*)\"[^>]*\bsuffix=\"([^\"]*)\"[^>]*>\s*"
+            r"<text\b[^>]*variable=\"citation-number\"",
+            citation,
+        )
         prefix, suffix = attrs.get("prefix", ""), attrs.get("suffix", "")
         if not prefix and group:
             prefix, suffix = group.group(1), group.group(2)
+        # `&#160;[` prints a no-break space before the bracket: the bracket is the look.
+        prefix, suffix = (html.unescape(a).strip(" \u00a0\u202f") for a in (prefix, suffix))
         return cls(prefix, suffix, attrs.get("vertical-align") == "sup")
 
     @property
@@ -58,6 +67,11 @@ class Look:
         if self.superscript:
             return "superscript"
         return {"[": "brackets", "(": "parentheses"}.get(self.prefix, repr(self.prefix))
+
+    @property
+    def readable(self) -> bool:
+        """Whether a printed citation can be told from other numbers: raised, or enclosed."""
+        return self.superscript or bool(self.prefix)
 
     def pattern(self) -> re.Pattern[str]:
         """Matches one printed citation; group 1 is its label (``1,5–9``)."""

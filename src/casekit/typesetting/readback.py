@@ -13,14 +13,18 @@ from __future__ import annotations
 import os
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from casekit.references.styles import CITATION_LABEL, Look
 from casekit.rendering.headings import Headings
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_UNIT_POWER = re.compile(r"(?:^|[\s/\d·×(])(?:[kcmdµμ]?m|ft|in)$")
+"""A length unit just before a raised digit: the ² of ``mg/m²`` is a power, not a citation."""
 _SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 
 
@@ -190,7 +194,11 @@ def read_plain(path: Path, look: Look, headings: Headings) -> Printed:
         # not an exponent such as 10⁶, and in HTML only what <sup> marks.
         digits = "" if path.suffix == ".html" else r"|(?<![\d⁰¹²³⁴⁵⁶⁷⁸⁹])([⁰¹²³⁴⁵⁶⁷⁸⁹]+)"
         raised = re.compile(rf"⁽({CITATION_LABEL})⁾|\^\(({CITATION_LABEL})\){digits}")
-        found = ["".join(m.groups(default="")) for m in raised.finditer(body)]
+        found = [
+            "".join(m.groups(default=""))
+            for m in raised.finditer(body)
+            if not _UNIT_POWER.search(body, max(0, m.start() - 5), m.start())
+        ]
         groups = tuple(normal(g.translate(_SUPERSCRIPT_DIGITS)) for g in found)
     else:
         groups = tuple(normal(m) for m in look.pattern().findall(body))
@@ -198,17 +206,40 @@ def read_plain(path: Path, look: Look, headings: Headings) -> Printed:
 
 
 def read_jats(path: Path, look: Look, headings: Headings) -> Printed:
-    """Citation labels and reference count of JATS XML (body text; ``ref`` elements)."""
+    """Citation labels and reference count of JATS XML: the body from the section titled
+    with the first cited heading (the byline's affiliation marks come before it), and the
+    ``ref`` elements."""
     from xml.etree import ElementTree
 
     root = ElementTree.parse(path).getroot()
     body = root.find("body")
-    text = "".join(body.itertext()) if body is not None else ""
-    groups = tuple(normal(m) for m in look.pattern().findall(text)) if not look.superscript else ()
-    if look.superscript and body is not None:
-        groups = tuple(
-            normal("".join(sup.itertext()))
-            for sup in body.iter("sup")
-            if re.fullmatch(rf"\s*{CITATION_LABEL}\s*", "".join(sup.itertext()))
+    texts: list[str] = []
+    raised: list[str] = []
+    if body is not None:
+        started = not any(
+            "".join(t.itertext()).strip() == headings.first for t in body.iter("title")
         )
+        for element, text, opening in _reading_order(body):
+            if opening and element.tag == "title":
+                started = started or "".join(element.itertext()).strip() == headings.first
+            if not started:
+                continue
+            texts.append(text)
+            if opening and element.tag == "sup":
+                label = "".join(element.itertext())
+                if re.fullmatch(rf"\s*{CITATION_LABEL}\s*", label):
+                    raised.append(normal(label))
+    if look.superscript:
+        groups = tuple(raised)
+    else:
+        groups = tuple(normal(m) for m in look.pattern().findall("".join(texts)))
     return Printed(groups, len(root.findall(".//ref-list/ref")))
+
+
+def _reading_order(element: Any) -> Iterator[tuple[Any, str, bool]]:
+    """(element, text, opening) in reading order: each element's own text (``opening``),
+    then its children, each followed by its tail (which belongs to the parent's flow)."""
+    yield element, element.text or "", True
+    for child in element:
+        yield from _reading_order(child)
+        yield element, child.tail or "", False
