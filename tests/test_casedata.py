@@ -1,4 +1,4 @@
-"""The case data: day references, anchors and the derived timeline."""
+"""The case data: the specialty-neutral core, anchors, ids and located errors."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from casekit.core.errors import InputError
-from casekit.inputs.casedata import DayRef, load_case, timeline_rows
+from casekit.inputs.case_file import load_case
+from casekit.inputs.days import DayRef
 
 from .conftest import REPO
 
@@ -32,23 +33,49 @@ def test_calendar_dates_and_garbage_are_refused(text: str) -> None:
         DayRef.parse(text)
 
 
+EXAMPLE = REPO / "manuscript" / "case.yaml"
+SCHEMA = REPO / "manuscript" / "case-schema.yaml"
+
+
 def test_example_case_derives_days_from_anchors() -> None:
-    case = load_case(REPO / "manuscript" / "case.yaml").value
+    case = load_case(EXAMPLE, SCHEMA).value
     infusion = case.absolute(DayRef("infusion", 0))
     transplant = case.absolute(DayRef("transplant", 0))
     assert infusion == 142
     assert transplant == infusion + 53
     assert case.relative(DayRef("transplant", 365), "diagnosis") == DayRef("diagnosis", 560)
-    assert case.car_t.out_of_specification
+    assert case.root == "diagnosis"
+    assert case.item("response") is case.series["mrd"].point("response")
 
 
-def test_timeline_is_sorted_and_includes_measurements() -> None:
-    case = load_case(REPO / "manuscript" / "case.yaml").value
-    rows = timeline_rows(case)
-    days = [r.day for r in rows]
-    assert days == sorted(days)
-    assert sum("MRD" in r.result for r in rows) == len(case.mrd.points)
-    assert any(r.result.startswith("grade 1") for r in rows)
+def test_the_examples_own_facts_come_from_its_schema() -> None:
+    case = load_case(EXAMPLE, SCHEMA).value
+    cart = case.facts.car_t
+    assert cart.car_positive.value < cart.car_positive_specification.value
+    assert case.day(cart.apheresis) == "day +98"
+    assert case.facts.prior_therapy[0] == "Interfant-type induction"
+
+
+def test_a_minimal_case_is_a_patient_a_finding_and_consent(tmp_path: Path) -> None:
+    path = tmp_path / "case.yaml"
+    path.write_text(
+        "patient: {age: {value: 54, unit: years}, sex: male}\n"
+        "presenting_concerns: [chest pain for two days]\n"
+        "consent: Written informed consent was obtained.\n",
+        encoding="utf-8",
+    )
+    case = load_case(path).value
+    assert case.presenting_concerns == ("chest pain for two days",)
+    assert case.series == {} and case.facts is None
+
+
+def test_a_case_without_a_finding_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "case.yaml"
+    path.write_text(
+        "patient: {age: {value: 54, unit: years}, sex: male}\nconsent: given\n", "utf-8"
+    )
+    with pytest.raises(InputError, match="no finding"):
+        load_case(path)
 
 
 def _case(tmp_path: Path, old: str, new: str) -> Path:
@@ -74,5 +101,41 @@ def _case(tmp_path: Path, old: str, new: str) -> Path:
 )  # fmt: skip
 def test_anchor_problems_are_located(tmp_path: Path, old: str, new: str, message: str) -> None:
     with pytest.raises(InputError, match=message) as info:
-        load_case(_case(tmp_path, old, new))
+        load_case(_case(tmp_path, old, new), SCHEMA)
     assert info.value.location.line is not None
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message", "field"),
+    [
+        ("{id: refractory, at: diagnosis+92, value: 4.5,",
+         "{id: refractory, at: diagnosis+92, value: 0,", "cannot be drawn on a log scale",
+         "series.mrd.points.1.value"),
+        ("{id: refractory,", "{id: response,", "id 'response' is used twice",
+         "series.mrd.points.3.id"),
+        ("apheresis: {value: 6.1, unit: kg}", "apheresis: {value: 6.1, unit: g}",
+         "unit 'g' is not one of kg", "facts.car_t.weight_at_apheresis.unit"),
+        ('viability: {value: 87, unit: "%"}', "viability: {value: 87, unit: mg}",
+         "is not a percentage", "facts.car_t.viability.unit"),
+        ("    target: CD19\n", "    target: CD19\n    targte: CD22\n", "unknown field 'targte'",
+         "facts.car_t.targte"),
+        ("    target: CD19\n", "", "missing required field 'target'", "facts.car_t.target"),
+        ("engraftment: transplant+14", "engraftment: transplnt+14", "unknown anchor",
+         "facts.transplant.engraftment"),
+    ],
+    ids=["zero-on-log-scale", "duplicate-id", "fact-unit-not-allowed", "fact-not-a-percentage",
+         "fact-unknown-key", "fact-missing", "fact-unknown-anchor"],
+)  # fmt: skip
+def test_value_problems_are_located(
+    tmp_path: Path, old: str, new: str, message: str, field: str
+) -> None:
+    with pytest.raises(InputError, match=message) as info:
+        load_case(_case(tmp_path, old, new), SCHEMA)
+    assert info.value.location.field == field
+    assert info.value.location.line is not None
+
+
+def test_facts_without_a_schema_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="facts need a schema") as info:
+        load_case(_case(tmp_path, "synthetic: true", "synthetic: true"))
+    assert info.value.location.field == "facts"

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from casekit.core.errors import CasekitError, Location
-from casekit.inputs.casedata import load_case
+from casekit.inputs.case_file import load_case
 from casekit.inputs.manuscript import load_manuscript
 from casekit.references.store import scan_store
 from casekit.rendering.document import environment, render_string

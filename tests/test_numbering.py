@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from casekit.inputs.casedata import load_case
+from casekit.inputs.case_file import load_case
 from casekit.rendering.figures import make_figure
 from casekit.rendering.numbering import Numbering
 
@@ -43,7 +43,9 @@ def test_placing_before_the_first_mention_is_a_problem() -> None:
 
 
 def test_timeline_figure_is_deterministic_and_cached(tmp_path: Path) -> None:
-    case = load_case(REPO / "manuscript" / "case.yaml").value
+    case = load_case(
+        REPO / "manuscript" / "case.yaml", REPO / "manuscript" / "case-schema.yaml"
+    ).value
     first = make_figure("timeline", case, tmp_path / "a", None)
     second = make_figure("timeline", case, tmp_path / "b", None)
     for ext in ("svg", "png"):

@@ -75,7 +75,7 @@ def _edit(project: Path, file: str, old: str, new: str) -> None:
             "manuscript/case.yaml",
             "apheresis: diagnosis+98",
             "apheresis: diagnosis+98  # 2021-03-04",
-            60,
+            73,
         ),
         (
             "templates/sections/case.md.j2",

@@ -17,7 +17,8 @@ from casekit.core.project import Project
 from casekit.core.textfile import locate
 from casekit.core.yamlfile import Loaded
 from casekit.inputs.abbreviations import load_abbreviations
-from casekit.inputs.casedata import Case, load_case
+from casekit.inputs.case_file import load_case
+from casekit.inputs.casedata import Case
 from casekit.inputs.manuscript import Manuscript
 from casekit.inputs.privacy import GateResult, scan_project
 from casekit.references.citations import Citation, cited_keys, find_citations
@@ -49,7 +50,7 @@ class Prepared:
 def prepare(plan: Plan) -> Prepared:
     """Load and render the planned manuscript; refuse patient identifiers and unknown keys."""
     project = plan.project
-    case = load_case(project.case_yaml)
+    case = load_case(project.case_yaml, project.case_schema)
     document = render(plan, case.value)
     citations = tuple(c for part in document.parts for c in find_citations(part.markdown))
     _refuse(privacy_gate(project, plan.manuscript, document))

@@ -29,7 +29,7 @@ from casekit.core.project import Project
 from casekit.core.textfile import locate
 from casekit.core.yamlfile import Loaded
 from casekit.inputs.abbreviations import load_abbreviations
-from casekit.inputs.casedata import load_case
+from casekit.inputs.case_file import load_case
 from casekit.inputs.journals import load_profile
 from casekit.inputs.manuscript import Manuscript, load_manuscript
 from casekit.inputs.templates import template_files
@@ -95,7 +95,7 @@ def run_checks(request: Request) -> Report:
     summary: dict[str, int] = {}
     meta = _attempt(problems, lambda: load_manuscript(project.manuscript_yaml))
     plan = _plan(request, meta, problems)
-    case = _attempt(problems, lambda: load_case(project.case_yaml))
+    case = _attempt(problems, lambda: load_case(project.case_yaml, project.case_schema))
     store = _attempt(
         problems, lambda: scan_store(project.bibliography, project.cache), "bib-unreadable"
     )

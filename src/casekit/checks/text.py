@@ -14,7 +14,7 @@ from casekit.references.citations import find_citations
 
 _NUMBERS = r"\d{1,3}(?:\s*[,–—-]\s*\d{1,3})*"
 TYPED = (
-    # [3], [1-4], [6, 13]: not an index like mrd[0], not a link [1](x) or a label [1]:
+    # [3], [1-4], [6, 13]: not an index like points[0], not a link [1](x) or a label [1]:
     re.compile(rf"(?<![\w\]\[.])\[\s*{_NUMBERS}\s*\](?![(\[{{:])"),
     re.compile(rf"(?<![\w^])\^\s*{_NUMBERS}\s*\^"),  # pandoc superscript ^12^
     re.compile(rf"<sup>\s*{_NUMBERS}\s*</sup>", re.IGNORECASE),  # HTML superscript

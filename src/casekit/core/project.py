@@ -29,6 +29,10 @@ class Project:
         return self.root / "manuscript" / "case.yaml"
 
     @property
+    def case_schema(self) -> Path:
+        return self.root / "manuscript" / "case-schema.yaml"
+
+    @property
     def abbreviations(self) -> Path:
         return self.root / "manuscript" / "abbreviations.yaml"
 
@@ -58,7 +62,8 @@ class Project:
 
     def input_files(self) -> list[Path]:
         """Every file a build reads from the project, in a stable order."""
-        files = [self.manuscript_yaml, self.case_yaml, self.abbreviations, self.bibliography]
+        files = [self.manuscript_yaml, self.case_yaml, self.case_schema, self.abbreviations]
+        files.append(self.bibliography)
         if self.templates.is_dir():
             files += sorted(p for p in self.templates.rglob("*") if p.is_file())
         return [f for f in files if f.is_file()]

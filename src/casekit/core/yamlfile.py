@@ -170,7 +170,7 @@ class _Converter:
                 )
             return value
         if isinstance(node, yaml.ScalarNode) and hasattr(tp, "parse"):
-            # Compact scalar forms such as `at: infusion+28` (see casedata.DayRef).
+            # Compact scalar forms such as `at: admission+3` (see days.DayRef).
             try:
                 return tp.parse(self.scalar(node, field, str))
             except ValueError as exc:

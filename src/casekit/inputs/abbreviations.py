@@ -1,6 +1,6 @@
 """Abbreviations defined at first use, from ``manuscript/abbreviations.yaml``.
 
-``{{ abbr("HSCT") }}`` prints "hematopoietic stem cell transplantation (HSCT)"
+``{{ abbr("LVEF") }}`` prints "left ventricular ejection fraction (LVEF)"
 the first time in a scope and "HSCT" after that. The abstract is one scope and
 the main text another, as journals require. The checks of how a manuscript uses
 them live in ``checks/abbreviations.py``.

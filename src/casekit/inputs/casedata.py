@@ -1,62 +1,33 @@
 """The case: ``manuscript/case.yaml`` as typed, frozen, de-identified data.
 
-Days are never calendar dates. Every day is an offset from a named *anchor*
-(diagnosis, infusion, transplant, ...); anchors are themselves placed relative
-to another anchor, so the whole course hangs off one root, day 0 of diagnosis.
-Templates reach all of this as typed objects, so a misspelt field fails the
-build instead of printing nothing.
+The core follows the CARE checklist and names no specialty: the patient, presenting
+concerns and findings, the diagnostic assessment (tests, differential, challenges,
+prognosis), any number of named measurement series, interventions, outcomes,
+adverse events, scores, follow-up, the patient's perspective and consent. A minimal
+case is a patient, one finding and consent. What one manuscript needs beyond the
+core, its project declares in ``manuscript/case-schema.yaml`` (see
+:mod:`casekit.inputs.facts`); those facts sit under ``facts:``.
+
+Days are never calendar dates: every day is an offset from a named anchor (see
+:mod:`casekit.inputs.days`). Templates reach all of this as typed objects, so a
+misspelt field fails the build instead of printing nothing.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields, is_dataclass
-from pathlib import Path
-from typing import Literal, TypeVar
+from typing import Any, Literal, TypeVar
 
-from casekit.core.errors import InputError
-from casekit.core.yamlfile import Loaded, load
+from casekit.inputs.days import Anchor, DayRef
+from casekit.inputs.quantities import Quantity, Range
 
 T = TypeVar("T")
-_DAYREF = re.compile(r"^\s*([a-z][a-z0-9_]*)\s*(?:([+\-−])\s*(\d+))?\s*$")
-
-
-@dataclass(frozen=True)
-class DayRef:
-    """A day relative to a named anchor, written ``infusion+28`` or ``diagnosis``."""
-
-    anchor: str
-    """Name of an anchor in :attr:`Case.anchors`."""
-    day: int = 0
-    """Offset in days from the anchor; negative before it."""
-
-    @classmethod
-    def parse(cls, text: str) -> DayRef:
-        match = _DAYREF.match(text)
-        if not match:
-            raise ValueError(
-                f"{text!r} is not a day reference; write ANCHOR+DAYS, e.g. `infusion+28` or "
-                "`transplant-7` (calendar dates are not allowed)"
-            )
-        name, sign, days = match.groups()
-        offset = int(days or 0)
-        return cls(name, -offset if sign in ("-", "−") else offset)
-
-
-@dataclass(frozen=True)
-class Quantity:
-    """A number with its unit."""
-
-    value: float
-    """The number."""
-    unit: str
-    """Its unit, e.g. ``mg/m2`` or ``%``."""
 
 
 @dataclass(frozen=True)
 class Age:
-    """Age at diagnosis."""
+    """Age at presentation."""
 
     value: int
     """Whole units."""
@@ -65,45 +36,107 @@ class Age:
 
 
 @dataclass(frozen=True)
+class History:
+    """The patient's history; written as one text, it is the medical history."""
+
+    medical: str | None = None
+    """Past medical history."""
+    family: str | None = None
+    """Family history."""
+    psychosocial: str | None = None
+    """Psychosocial history: occupation, habits, circumstances."""
+    genetic: str | None = None
+    """Relevant genetic information."""
+    comorbidities: tuple[str, ...] = ()
+    """Other conditions, with relevant past interventions."""
+
+    @classmethod
+    def parse(cls, text: str) -> History:
+        return cls(medical=text)
+
+    def __str__(self) -> str:
+        parts = [self.medical, self.family, self.psychosocial, self.genetic]
+        if self.comorbidities:
+            parts.append(", ".join(self.comorbidities))
+        return "; ".join(p for p in parts if p)
+
+
+@dataclass(frozen=True)
 class Patient:
     """De-identified demographics."""
 
     age: Age
-    """Age at diagnosis."""
+    """Age at presentation."""
     sex: Literal["female", "male", "intersex", "not stated"]
     """Sex as reported."""
     weight: Quantity | None = None
-    """Body weight at diagnosis."""
-    history: str | None = None
-    """Medical, family and psychosocial history, including relevant genetics."""
+    """Body weight at presentation."""
+    height: Quantity | None = None
+    """Height or length at presentation."""
+    history: History | None = None
+    """Medical, family, psychosocial and genetic history, and comorbidities."""
+
+
+@dataclass(frozen=True)
+class Test:
+    """One diagnostic test or examination finding, with its result."""
+
+    name: str
+    """What was measured or examined, e.g. ``eosinophil count``."""
+    value: float | None = None
+    """The numeric result, in ``unit``."""
+    unit: str | None = None
+    """Unit of ``value``."""
+    result: str | None = None
+    """A result in words, e.g. ``negative`` or ``normal``."""
+    reference: Range | None = None
+    """Reference range, in ``unit``."""
+    method: str | None = None
+    """How it was done."""
+    at: DayRef | None = None
+    """When."""
+    id: str | None = None
+    """A name templates can use to find it."""
+
+    @property
+    def flag(self) -> Literal["low", "high"] | None:
+        """``high`` or ``low`` against the reference range."""
+        if self.value is None or self.reference is None:
+            return None
+        return self.reference.flag(self.value)
+
+    def __str__(self) -> str:
+        if self.value is None:
+            return self.result or ""
+        return str(Quantity(self.value, self.unit or ""))
+
+
+@dataclass(frozen=True)
+class Differential:
+    """A diagnosis considered, and why it was kept or ruled out."""
+
+    diagnosis: str
+    """The diagnosis considered."""
+    reasoning: str
+    """What favoured or excluded it."""
 
 
 @dataclass(frozen=True)
 class Diagnosis:
-    """Main diagnosis and its defining findings."""
+    """The diagnostic assessment (CARE items 8a–8d)."""
 
     name: str
     """Diagnosis as written in the text."""
-    immunophenotype: str
-    """Flow cytometry findings."""
-    genetics: str
-    """Cytogenetic and molecular findings."""
-    risk_group: str
-    """Risk stratification."""
-    presentation: str
+    presentation: str | None = None
     """Main symptoms and findings at presentation."""
+    tests: tuple[Test, ...] = ()
+    """Diagnostic tests and their results."""
+    differential: tuple[Differential, ...] = ()
+    """Diagnoses considered, with reasoning."""
     challenges: str | None = None
-    """Diagnostic challenges, if any (CARE item 8b)."""
-
-
-@dataclass(frozen=True)
-class Anchor:
-    """A named day the case's other days are counted from."""
-
-    label: str
-    """How the text names the anchor, e.g. ``CAR-T infusion``."""
-    at: DayRef | None = None
-    """Where the anchor lies relative to another; None for the root."""
+    """Diagnostic challenges (access, financial, cultural), if any."""
+    prognosis: str | None = None
+    """Prognostic characteristics, e.g. a stage or risk group."""
 
 
 @dataclass(frozen=True)
@@ -113,73 +146,74 @@ class Point:
     at: DayRef
     """When it was measured."""
     value: float
-    """The value, in the series' unit; the assay's detection limit when ``undetectable``."""
+    """The value, in the series' unit; the limit itself when ``qualifier`` is set."""
+    qualifier: Literal["below", "above"] | None = None
+    """``below``: under the detection limit ``value``; ``above``: over a measuring limit."""
     note: str | None = None
-    """Context, e.g. ``end of induction``."""
-    undetectable: bool = False
-    """Nothing was detected; ``value`` is the detection limit."""
-
-    def shown(self, unit: str) -> str:
-        """``1.2%``, or ``undetectable (<0.001%)``."""
-        text = f"{self.value:g}{'' if unit == '%' else ' '}{unit}"
-        return f"undetectable (<{text})" if self.undetectable else text
+    """Context, e.g. ``peak``."""
+    id: str | None = None
+    """A name templates can use to find it."""
 
 
 @dataclass(frozen=True)
 class Series:
-    """A measurement followed over time, e.g. minimal residual disease."""
+    """A measurement followed over time, e.g. troponin, eosinophils or CRP."""
 
     label: str
-    """Name in the text, e.g. ``MRD``."""
+    """Name in the text, e.g. ``hs-cTnT`` or ``CRP``."""
     unit: str
     """Unit of every value."""
-    method: str
-    """How it was measured."""
     points: tuple[Point, ...]
     """Values in time order."""
+    method: str | None = None
+    """How it was measured."""
+    reference: Range | None = None
+    """Reference range or decision limits."""
+    detection_limit: float | None = None
+    """The assay's lower limit of detection."""
+    scale: Literal["linear", "log"] = "linear"
+    """How a figure draws it."""
+    below: str | None = None
+    """How a value under the detection limit reads, e.g. ``undetectable``; without it,
+    ``<0.5 mg/L``."""
+
+    def shown(self, point: Point) -> str:
+        """A value as the text prints it: ``1,250 ng/L``, ``undetectable (<0.5 mg/L)``."""
+        text = str(Quantity(point.value, self.unit))
+        if point.qualifier == "below":
+            return f"{self.below} (<{text})" if self.below else f"<{text}"
+        return f">{text}" if point.qualifier == "above" else text
+
+    def point(self, id: str) -> Point:
+        """The point named ``id``."""
+        for candidate in self.points:
+            if candidate.id == id:
+                return candidate
+        raise ValueError(f"{self.label} has no point with id {id!r}")
 
 
 @dataclass(frozen=True)
-class CarT:
-    """The CAR-T product and its release testing."""
+class Step:
+    """One step of a schedule, e.g. of a steroid taper."""
 
-    product: str
-    """Product name."""
-    target: str
-    """Target antigen."""
-    apheresis: DayRef
-    """Day of leukapheresis."""
-    weight_at_apheresis: Quantity
-    """Body weight on the apheresis day."""
-    car_positive: Quantity
-    """Measured share of CAR-positive viable T cells in the final product."""
-    car_positive_specification: Quantity
-    """The release specification's lower limit for that share."""
-    viability: Quantity
-    """Viability of the final product."""
+    at: DayRef
+    """When the step starts."""
     dose: Quantity
-    """Dose infused."""
-
-    @property
-    def out_of_specification(self) -> bool:
-        """Whether the product failed its CAR-positive release specification."""
-        return self.car_positive.value < self.car_positive_specification.value
+    """The dose from then on."""
+    note: str | None = None
+    """Context."""
 
 
 @dataclass(frozen=True)
-class Transplant:
-    """The allogeneic transplant."""
+class Change:
+    """A change to an intervention, with its rationale (CARE item 9c)."""
 
-    donor: str
-    """Donor type, e.g. ``haploidentical``."""
-    graft: str
-    """Graft source and manipulation."""
-    conditioning: str
-    """Conditioning regimen."""
-    gvhd_prophylaxis: str
-    """Graft-versus-host disease prophylaxis."""
-    engraftment: DayRef
-    """Neutrophil engraftment."""
+    at: DayRef
+    """When."""
+    change: str
+    """What changed."""
+    rationale: str
+    """Why."""
 
 
 @dataclass(frozen=True)
@@ -187,19 +221,31 @@ class Intervention:
     """A drug or procedure, placed in time by day offsets."""
 
     name: str
-    """What was given or done, e.g. ``lymphodepletion``."""
+    """What was given or done, e.g. ``methylprednisolone`` or ``coronary angiography``."""
     start: DayRef
     """First day."""
+    kind: Literal["drug", "procedure", "other"] = "drug"
+    """A drug, a procedure, or another intervention (e.g. rehabilitation)."""
     drug: str | None = None
     """Drug, if any."""
     dose: Quantity | None = None
     """Dose per administration, with its unit (e.g. ``mg/m²``)."""
-    days: int | None = None
-    """Number of days it was given on."""
     route: str | None = None
     """Route, e.g. ``intravenous``."""
+    frequency: str | None = None
+    """How often, e.g. ``twice daily``."""
+    days: int | None = None
+    """Number of days it was given on."""
+    end: DayRef | None = None
+    """Last day, when it ended."""
+    schedule: tuple[Step, ...] = ()
+    """Dose steps, e.g. a taper."""
     reason: str | None = None
-    """Why it was given or changed (CARE item 9c)."""
+    """Why it was given."""
+    changes: tuple[Change, ...] = ()
+    """Changes to it, each with its rationale."""
+    id: str | None = None
+    """A name templates can use to find it."""
 
 
 @dataclass(frozen=True)
@@ -209,27 +255,61 @@ class Event:
     at: DayRef
     """When it happened."""
     phase: str
-    """Phase of care, e.g. ``Induction``."""
+    """Phase of care, e.g. ``Admission``."""
     event: str
     """What was done or happened."""
     result: str = ""
-    """Key result, e.g. an MRD value."""
+    """Key result."""
+    id: str | None = None
+    """A name templates can use to find it."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """An outcome, as the clinician or the patient assessed it (CARE item 10a)."""
+
+    at: DayRef
+    """When it was assessed."""
+    outcome: str
+    """The outcome."""
+    assessed_by: Literal["clinician", "patient"] = "clinician"
+    """Who assessed it."""
+    id: str | None = None
+    """A name templates can use to find it."""
 
 
 @dataclass(frozen=True)
 class AdverseEvent:
-    """An adverse or unanticipated event with its grade."""
+    """An adverse or unanticipated event, graded on a named scale or not graded."""
 
     at: DayRef
     """Onset."""
     name: str
-    """Event, e.g. ``cytokine release syndrome``."""
-    grade: int
-    """Grade on the named scale."""
-    scale: str
-    """Grading scale, e.g. ``ASTCT``."""
+    """Event, e.g. ``acute kidney injury``."""
+    grade: int | None = None
+    """Grade on ``scale``, 1–5."""
+    scale: str | None = None
+    """Grading scale, e.g. ``CTCAE`` or ``KDIGO``."""
     management: str = ""
     """Treatment given."""
+    id: str | None = None
+    """A name templates can use to find it."""
+
+
+@dataclass(frozen=True)
+class Score:
+    """A score or set of criteria, e.g. RegiSCAR, Naranjo or Kobayashi."""
+
+    name: str
+    """The score's name."""
+    value: float
+    """The score."""
+    at: DayRef | None = None
+    """When it was scored."""
+    interpretation: str | None = None
+    """What the value means, e.g. ``definite``."""
+    id: str | None = None
+    """A name templates can use to find it."""
 
 
 @dataclass(frozen=True)
@@ -239,43 +319,52 @@ class FollowUp:
     at: DayRef
     """Last follow-up."""
     status: str
-    """Disease status."""
+    """Status, in the text's words."""
 
 
 @dataclass(frozen=True)
 class Case:
     """The whole de-identified case."""
 
-    synthetic: bool
-    """True for an illustrative, invented case; the text then says so."""
     patient: Patient
-    """Demographics."""
-    diagnosis: Diagnosis
-    """Diagnosis."""
-    anchors: dict[str, Anchor]
+    """Demographics and history."""
+    consent: str
+    """Consent statement for publication."""
+    diagnosis: Diagnosis | None = None
+    """The diagnostic assessment."""
+    anchors: dict[str, Anchor] = field(default_factory=dict)
     """Named anchor days; exactly one has no ``at`` (the root)."""
-    timeline: tuple[Event, ...]
-    """Timeline of care."""
-    mrd: Series
-    """Minimal residual disease."""
-    prior_therapy: tuple[str, ...]
-    """Therapy before CAR-T, in order."""
-    car_t: CarT
-    """The CAR-T product."""
-    transplant: Transplant
-    """The transplant."""
+    synthetic: bool = False
+    """True for an illustrative, invented case; the text then says so."""
+    presenting_concerns: tuple[str, ...] = ()
+    """The patient's main concerns and symptoms."""
     clinical_findings: tuple[str, ...] = ()
     """Relevant examination and other findings at presentation."""
+    vital_signs: tuple[Test, ...] = ()
+    """Vital signs at presentation."""
+    series: dict[str, Series] = field(default_factory=dict)
+    """Named measurement series, e.g. ``troponin:`` or ``crp:``."""
     interventions: tuple[Intervention, ...] = ()
-    """Drugs and procedures with doses, in time order."""
+    """Drugs and procedures, in time order."""
+    outcomes: tuple[Outcome, ...] = ()
+    """Clinician- and patient-assessed outcomes."""
     adverse_events: tuple[AdverseEvent, ...] = ()
-    """Adverse events."""
+    """Adverse and unanticipated events."""
+    scores: tuple[Score, ...] = ()
+    """Scores and criteria."""
+    timeline: tuple[Event, ...] = ()
+    """Timeline of care."""
     follow_up: FollowUp | None = None
     """Last follow-up."""
-    consent: str = ""
-    """Consent statement for publication."""
-    extra: dict[str, str] = field(default_factory=dict)
-    """Further free-text facts a template may use."""
+    patient_perspective: str | None = None
+    """The patient's own account, if shared (CARE item 12)."""
+    facts: Any = None
+    """Facts the project declares in ``manuscript/case-schema.yaml``."""
+
+    @property
+    def root(self) -> str:
+        """The name of the anchor every other is counted from."""
+        return next(name for name, anchor in self.anchors.items() if anchor.at is None)
 
     def absolute(self, ref: DayRef) -> int:
         """Days since the root anchor."""
@@ -293,6 +382,31 @@ class Case:
         """The same day, counted from another anchor."""
         return DayRef(anchor, self.absolute(ref) - self._offsets()[anchor])
 
+    def day(self, ref: DayRef, anchor: str | None = None) -> str:
+        """How a day reads, counted from ``anchor`` (default: the one it was written
+        against), in that anchor's convention: ``day +28``, ``hospital day 3``."""
+        if anchor is None:
+            anchor = ref.anchor
+        if anchor not in self.anchors:
+            raise ValueError(f"unknown anchor {anchor!r}; known: {', '.join(self.anchors)}")
+        return self.anchors[anchor].name_day(self.relative(ref, anchor).day)
+
+    def item(self, id: str) -> Any:
+        """The point, test, event, intervention, outcome, adverse event or score named
+        ``id`` (ids are unique in a case)."""
+        found = self._ids().get(id)
+        if found is None:
+            raise ValueError(f"no item with id {id!r} in the case data")
+        return found[1]
+
+    def _ids(self) -> dict[str, tuple[str, Any]]:
+        named: dict[str, tuple[str, Any]] = {}
+        for path, value in walk(self, "", object):
+            ident = item_id(value)
+            if ident is not None:
+                named.setdefault(ident, (path, value))
+        return named
+
     def _offsets(self) -> dict[str, int]:
         offsets: dict[str, int] = {}
         for name in self.anchors:
@@ -305,80 +419,19 @@ class Case:
         return offsets
 
 
-def load_case(path: Path) -> Loaded[Case]:
-    """Read ``case.yaml`` and check that every day reference resolves."""
-    loaded = load(path, Case)
-    case = loaded.value
-    roots = [name for name, a in case.anchors.items() if a.at is None]
-    if len(roots) != 1:
-        raise InputError(
-            f"expected exactly one root anchor (one without `at:`), found {len(roots)}",
-            loaded.where("anchors"),
-            hint="give every anchor but the first an `at:` such as `diagnosis+120`",
-        )
-    for name, anchor in case.anchors.items():
-        seen = {name}
-        current = anchor
-        while current.at is not None:
-            target = current.at.anchor
-            if target not in case.anchors:
-                raise InputError(
-                    f"anchor {name!r} is placed relative to unknown anchor {target!r}",
-                    loaded.where(f"anchors.{name}.at"),
-                    hint="known anchors: " + ", ".join(case.anchors),
-                )
-            if target in seen:
-                raise InputError(
-                    f"anchors form a loop through {target!r}",
-                    loaded.where(f"anchors.{name}.at"),
-                    hint="one anchor must be the root, with no `at:`",
-                )
-            seen.add(target)
-            current = case.anchors[target]
-    for field_path, quantity in _walk(case, "", Quantity):
-        if not quantity.unit.strip():
-            raise InputError(
-                f"{quantity.value:g} has no unit",
-                loaded.where(f"{field_path}.unit"),
-                hint="give every dose and measurement its unit, e.g. mg/m² or %",
-            )
-        if quantity.unit.strip() == "%" and not 0 <= quantity.value <= 100:
-            raise InputError(
-                f"{quantity.value:g}% is not a percentage between 0 and 100",
-                loaded.where(f"{field_path}.value"),
-                hint="check the value and its unit",
-            )
-    if case.mrd.unit.strip() == "%":
-        for i, point in enumerate(case.mrd.points):
-            if not 0 <= point.value <= 100:
-                raise InputError(
-                    f"{case.mrd.label} {point.value:g}% is not between 0 and 100",
-                    loaded.where(f"mrd.points.{i}.value"),
-                    hint="check the value against the series' unit",
-                )
-    for i, ae in enumerate(case.adverse_events):
-        if not 1 <= ae.grade <= 5:
-            raise InputError(
-                f"grade {ae.grade} is outside 1–5",
-                loaded.where(f"adverse_events.{i}.grade"),
-                hint="adverse-event grades run from 1 to 5",
-            )
-    for field_path, ref in _walk(case, "", DayRef):
-        if ref.anchor not in case.anchors:
-            raise InputError(
-                f"unknown anchor {ref.anchor!r}",
-                loaded.where(field_path),
-                hint="known anchors: " + ", ".join(case.anchors),
-            )
-    return loaded
+def item_id(value: object) -> str | None:
+    """The ``id`` a case item is named by, if it has one."""
+    ident = getattr(value, "id", None) if is_dataclass(value) else None
+    return ident if isinstance(ident, str) else None
 
 
-def _walk(obj: object, path: str, kind: type[T]) -> Iterator[tuple[str, T]]:
+def walk(obj: object, path: str, kind: type[T]) -> Iterator[tuple[str, T]]:
     """Every instance of ``kind`` inside ``obj``, with its dotted field path."""
-    if isinstance(obj, kind):
+    if isinstance(obj, kind) and (kind is not object or is_dataclass(obj)):
         yield path, obj
-        return
-    if isinstance(obj, dict):
+        if kind is not object:
+            return
+    if isinstance(obj, Mapping):
         items: Iterable[tuple[str, object]] = ((str(k), v) for k, v in obj.items())
     elif isinstance(obj, tuple):
         items = ((str(i), v) for i, v in enumerate(obj))
@@ -387,52 +440,4 @@ def _walk(obj: object, path: str, kind: type[T]) -> Iterator[tuple[str, T]]:
     else:
         return
     for name, value in items:
-        yield from _walk(value, f"{path}.{name}" if path else name, kind)
-
-
-@dataclass(frozen=True)
-class TimelineRow:
-    """One row of the timeline table, merged from events, MRD values and adverse events."""
-
-    day: int
-    """Days since the root anchor (diagnosis)."""
-    at: DayRef
-    """The day as written in the data."""
-    phase: str
-    """Phase of care."""
-    event: str
-    """What happened."""
-    result: str
-    """Key result."""
-
-
-def timeline_rows(case: Case) -> list[TimelineRow]:
-    """The timeline table: explicit events, every MRD value and adverse event, by day.
-
-    A measurement or adverse event takes the phase of the last event on or before its day.
-    """
-    events = sorted(case.timeline, key=lambda e: case.absolute(e.at))
-
-    def phase_on(day: int) -> str:
-        phase = events[0].phase if events else ""
-        for event in events:
-            if case.absolute(event.at) <= day:
-                phase = event.phase
-        return phase
-
-    rows = [TimelineRow(case.absolute(e.at), e.at, e.phase, e.event, e.result) for e in events]
-    for point in case.mrd.points:
-        day = case.absolute(point.at)
-        label = point.note or f"{case.mrd.label} assessment"
-        result = f"{case.mrd.label} {point.shown(case.mrd.unit)}"
-        rows.append(TimelineRow(day, point.at, phase_on(day), _capital(label), result))
-    for ae in case.adverse_events:
-        day = case.absolute(ae.at)
-        result = f"grade {ae.grade} ({ae.scale})"
-        rows.append(TimelineRow(day, ae.at, phase_on(day), _capital(ae.name), result))
-    order = {id(r): i for i, r in enumerate(rows)}
-    return sorted(rows, key=lambda r: (r.day, order[id(r)]))
-
-
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
+        yield from walk(value, f"{path}.{name}" if path else name, kind)

@@ -22,15 +22,18 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from casekit.core.errors import Location, TemplateError
 from casekit.inputs.abbreviations import Scope
-from casekit.inputs.casedata import Age, Case, DayRef, Quantity, timeline_rows
+from casekit.inputs.casedata import Age, Case
+from casekit.inputs.days import Anchor, DayRef, span
 from casekit.inputs.journals import Journal
 from casekit.inputs.manuscript import Manuscript
+from casekit.inputs.quantities import Quantity
 from casekit.inputs.templates import COMMENT_END, COMMENT_START
 from casekit.references.citations import find_citations
 from casekit.rendering.counts import Counts, figures_and_tables, words
 from casekit.rendering.figures import FIGURES
 from casekit.rendering.headings import Headings, cited_region, first_heading
 from casekit.rendering.numbering import Numbering
+from casekit.rendering.timeline import timeline_rows
 
 
 @dataclass(frozen=True)
@@ -115,10 +118,10 @@ class Document:
 
 
 def day(ref: DayRef) -> str:
-    """``DayRef('infusion', 28)`` → ``day +28``; day 0 prints as ``day 0``."""
-    if ref.day == 0:
-        return "day 0"
-    return f"day {'+' if ref.day > 0 else '−'}{abs(ref.day)}"
+    """``DayRef('admission', 28)`` → ``day +28``; day 0 prints as ``day 0``. In a template,
+    ``day`` knows the case: ``{{ ref | day }}`` reads in the convention of the anchor the
+    day was written against, ``{{ ref | day("admission") }}`` counts from admission."""
+    return Anchor("").name_day(ref.day)
 
 
 def num(value: float, digits: int = 2) -> str:
@@ -144,8 +147,9 @@ def months(days: int) -> str:
 
 
 FILTERS: Mapping[str, Callable[..., str]] = types.MappingProxyType(
-    {"day": day, "num": num, "qty": qty, "age_adjective": age_adjective, "months": months}
-)
+    {"day": day, "num": num, "qty": qty, "age_adjective": age_adjective, "months": months,
+     "span": span}
+)  # fmt: skip
 
 
 def environment(templates: Path, cache: Path | None = None) -> SandboxedEnvironment:
@@ -295,6 +299,7 @@ def render_document(
         figure=figure,
         table_caption=table_caption,
     )
+    env.filters["day"] = case.day  # the case knows each anchor's way of counting days
     context: dict[str, Any] = {"meta": meta, "case": case, "journal": journal, "review": review}
     scopes = {name: Scope(dict(abbreviations or {})) for name in ("abstract", "main text")}
     env.globals["abbr"] = scopes["abstract"]

@@ -1,9 +1,9 @@
 """Figures drawn from the case data (matplotlib), cached by the data they show.
 
 The timeline figure is a swim lane of the phases of care with events marked,
-above minimal residual disease on a log scale, on one axis of days since
-diagnosis. It is written as SVG (vector, for the PDF) and as a 300-dpi PNG (for
-DOCX and HTML). Output is deterministic: fixed SVG ids, no dates or software
+above one panel per measurement series (on its own linear or log scale), on one
+axis of days since the root anchor. It is written as SVG (vector, for the PDF) and
+as a 300-dpi PNG (for DOCX and HTML). Output is deterministic: fixed SVG ids, no dates or software
 names in the files. matplotlib is imported only when a figure must be drawn;
 otherwise the cached files are reused.
 """
@@ -17,19 +17,28 @@ from dataclasses import asdict
 from pathlib import Path
 
 from casekit.core.atomic import write_atomic
-from casekit.inputs.casedata import Case, timeline_rows
+from casekit.inputs.casedata import Case
+from casekit.rendering.timeline import timeline_rows
 
-FIGURE_VERSION = 1
+FIGURE_VERSION = 2
 FORMATS = ("svg", "png")
 
 
 def _timeline_data(case: Case) -> dict[str, object]:
-    rows = timeline_rows(case)
+    rows = timeline_rows(case, series=tuple(case.series))
     return {
         "rows": [asdict(r) for r in rows],
-        "mrd": [[case.absolute(p.at), p.value, p.undetectable] for p in case.mrd.points],
-        "mrd_label": case.mrd.label,
-        "mrd_unit": case.mrd.unit,
+        "series": [
+            {
+                "label": s.label,
+                "unit": s.unit,
+                "scale": s.scale,
+                "below": s.below,
+                "points": [[case.absolute(p.at), p.value, p.qualifier] for p in s.points],
+            }
+            for s in case.series.values()
+        ],
+        "root": case.anchors[case.root].label,
         "anchors": {
             name: [case.absolute_anchor(name), anchor.label]
             for name, anchor in case.anchors.items()
@@ -59,9 +68,13 @@ def _draw_timeline(data: dict[str, object], target: Path) -> None:
         spans[phase][1] = max(spans[phase][1], row["day"])
     starts = [spans[p][0] for p in phases]
     last_day = max(r["day"] for r in rows)
-    fig, (lanes, mrd) = plt.subplots(
-        2, 1, sharex=True, figsize=(6.5, 3.6), gridspec_kw={"height_ratios": [1.3, 1]}
-    )
+    series = data["series"]
+    assert isinstance(series, list)
+    fig, axes = plt.subplots(
+        1 + len(series), 1, sharex=True, figsize=(6.5, 2.1 + 1.5 * len(series)),
+        gridspec_kw={"height_ratios": [1.3] + [1] * len(series)}, squeeze=False,
+    )  # fmt: skip
+    lanes, panels = axes[0][0], [row[0] for row in axes[1:]]
     colours = ["#4c72b0", "#dd8452", "#55a868", "#c44e52", "#8172b3", "#937860", "#da8bc3"]
     for i, phase in enumerate(phases):
         end = starts[i + 1] if i + 1 < len(phases) else last_day
@@ -71,28 +84,33 @@ def _draw_timeline(data: dict[str, object], target: Path) -> None:
         lanes.plot(days, [i] * len(days), "k|", markersize=7)
     lanes.set_yticks(range(len(phases)), phases)
     lanes.invert_yaxis()
-    points = data["mrd"]
-    assert isinstance(points, list)
-    found = [(d, v) for d, v, gone in points if not gone]
-    undetected = [(d, v) for d, v, gone in points if gone]
-    if found:
-        mrd.plot(*zip(*found, strict=True), "o-", color="#c44e52", markersize=4, label="detected")
-    if undetected:
-        mrd.plot(*zip(*undetected, strict=True), "v", color="#4c72b0", markersize=5,
-                 markerfacecolor="none", label="undetectable (detection limit)")  # fmt: skip
-    mrd.set_yscale("log")
-    mrd.set_ylabel(f"{data['mrd_label']} ({data['mrd_unit']})")
-    mrd.set_xlabel("Days since diagnosis")
-    mrd.legend(fontsize=7, frameon=False, loc="upper center")
+    for panel, one in zip(panels, series, strict=True):
+        measured = [(d, v) for d, v, qualifier in one["points"] if qualifier is None]
+        below = [(d, v) for d, v, qualifier in one["points"] if qualifier == "below"]
+        above = [(d, v) for d, v, qualifier in one["points"] if qualifier == "above"]
+        if measured:
+            panel.plot(*zip(*measured, strict=True), "o-", color="#c44e52", markersize=4,
+                       label=one["label"])  # fmt: skip
+        if below:
+            words = one["below"] or "below the detection limit"
+            panel.plot(*zip(*below, strict=True), "v", color="#4c72b0", markersize=5,
+                       markerfacecolor="none", label=f"{words} (detection limit)")  # fmt: skip
+        if above:
+            panel.plot(*zip(*above, strict=True), "^", color="#55a868", markersize=5,
+                       markerfacecolor="none", label="above the measuring limit")  # fmt: skip
+        panel.set_yscale(one["scale"])
+        panel.set_ylabel(f"{one['label']} ({one['unit']})")
+        panel.legend(fontsize=7, frameon=False, loc="upper center")
+    (panels[-1] if panels else lanes).set_xlabel(f"Days since {data['root']}")
     anchors = data["anchors"]
     assert isinstance(anchors, dict)
     for i, (day, label) in enumerate(sorted(anchors.values())):
-        for axis in (lanes, mrd):
+        for axis in (lanes, *panels):
             axis.axvline(day, color="0.4", linestyle="--", linewidth=0.6)
         # Above the lanes, staggered so that close anchors do not overwrite each other.
         lanes.text(day, 1.02 + 0.1 * (i % 2), label, transform=lanes.get_xaxis_transform(),
                    fontsize=6.5, ha="center", va="bottom", color="0.3")  # fmt: skip
-    for axis in (lanes, mrd):
+    for axis in (lanes, *panels):
         axis.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
     fig.savefig(target.with_suffix(".svg"), format="svg", metadata={"Date": None, "Creator": None})
