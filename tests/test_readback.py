@@ -25,3 +25,9 @@ def test_a_pdf_read_in_parallel_reads_as_one_read_in_order(
     assert readback.pdf_pages(pdf) == serial
     assert [read_pdf(pdf, look, built_example.document.headings) for look in looks] == expected
     assert expected[0].groups[:3] == ("1–4", "1,5–9", "6,8–12")
+
+
+def test_the_pdf_outline_lists_each_heading_with_its_page(built_example: BuildResult) -> None:
+    outline = readback.pdf_outline(built_example.outputs["pdf"])
+    assert outline[:3] == [("Abstract", 1), ("Introduction", 2), ("Case presentation", 3)]
+    assert [page for _, page in outline] == sorted(page for _, page in outline)

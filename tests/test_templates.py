@@ -6,7 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from casekit.inputs.templates import blank_template_code, declarations, template_files
+from casekit.inputs.templates import (
+    blank_template_code,
+    declarations,
+    located_declarations,
+    template_files,
+)
 
 
 @pytest.mark.parametrize(
@@ -37,6 +42,11 @@ def test_template_code_is_blanked_in_place(text: str, blanked: str) -> None:
 )
 def test_declarations_in_comments(text: str, items: list[str]) -> None:
     assert declarations(text, "care") == items
+
+
+def test_declarations_carry_the_line_of_their_comment() -> None:
+    text = "{## A note. ##}\n{## care: 5a\n 5b ##}\n# Case\n{## care: 6 ##}"
+    assert located_declarations(text, "care") == [(2, "5a"), (2, "5b"), (5, "6")]
 
 
 def test_template_files_are_every_j2_file_in_order(tmp_path: Path) -> None:

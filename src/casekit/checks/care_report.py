@@ -6,8 +6,9 @@ from pathlib import Path
 
 from casekit.building.pipeline import build
 from casekit.building.plan import Plan
-from casekit.checks.care import checklist, checklist_markdown, pdf_pages
+from casekit.checks.care import case_records, checklist, checklist_markdown, pdf_pages
 from casekit.core import atomic
+from casekit.inputs.casedata import load_case
 from casekit.typesetting import pandoc
 
 
@@ -16,11 +17,9 @@ def write_care_checklist(plan: Plan) -> list[Path]:
     project = plan.project
     result = build(plan.only(("pdf",)))
     meta = plan.manuscript.value
-    items = checklist(meta, result.document, project.templates)
-    headings = [s.heading for s in result.document.sections]
-    headings += [h for i in items for h in i.where]
-    pages = pdf_pages(result.outputs["pdf"], list(dict.fromkeys(headings)))
-    pages.setdefault("Title", 1)
+    records = case_records(load_case(project.case_yaml).value)
+    items = checklist(meta, result.document, project.templates, records)
+    pages = pdf_pages(result.outputs["pdf"], result.document)
     markdown = checklist_markdown(meta.title, items, pages)
     out = plan.folder
     staged: dict[Path, Path] = {}

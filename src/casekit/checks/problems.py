@@ -55,6 +55,10 @@ CODES: dict[str, tuple[Severity, str]] = {
     "unused-abbreviation": ("warning", "an abbreviation is defined but never used"),
     "typed-abbreviation": ("warning", "a long form is typed with its abbreviation by hand"),
     "care-item-missing": ("warning", "a case report does not address a CARE checklist item"),
+    "care-item-unsupported": (
+        "warning",
+        "a section declares a CARE item, but its text shows none of the item's evidence",
+    ),
     "over-limit": ("error", "the manuscript exceeds one of the journal's limits"),
     "missing-statement": ("error", "a statement the journal requires is missing"),
     "missing-abstract": ("error", "the journal requires an abstract and there is none"),

@@ -17,7 +17,7 @@ from casekit.building.prepare import privacy_gate, render, unknown_keys
 from casekit.building.verify import outdated
 from casekit.checks.abbreviations import check_scope, token, typed_definitions, unused
 from casekit.checks.bibtex import check_store
-from casekit.checks.care import checklist, is_case_report
+from casekit.checks.care import case_records, checklist, is_case_report
 from casekit.checks.compare import compare_outputs
 from casekit.checks.limits import journal_limits
 from casekit.checks.problems import SCHEMA_VERSION, Problem
@@ -123,18 +123,8 @@ def run_checks(request: Request) -> Report:
         problems += _privacy(project, meta, document)
     if meta is not None:
         problems += _abbreviation_problems(project, meta, document)
-    if meta is not None and document is not None and is_case_report(meta.value):
-        for item in checklist(meta.value, document, project.templates):
-            if not item.where:
-                problems.append(
-                    Problem(
-                        "care-item-missing",
-                        meta.where("sections"),
-                        f"CARE item {item.item} ({item.topic}: {item.text}) is not addressed",
-                        "cover it in a section and declare it there with {## care: "
-                        f"{item.item} ##}}, or add the statement it asks for",
-                    )
-                )
+    if meta is not None and document is not None and case is not None:
+        problems += _care_problems(project, meta, document, case_records(case.value))
     if document is not None:
         where = Location(project.templates / "sections")
         problems += [
@@ -150,6 +140,38 @@ def run_checks(request: Request) -> Report:
         summary["outputs_compared"] = len(list(compared))
     ordered = sorted(problems, key=_order)
     return Report(tuple(ordered), summary)
+
+
+def _care_problems(
+    project: Project, meta: Loaded[Manuscript], document: Document, records: frozenset[str]
+) -> list[Problem]:
+    """CARE items a case report leaves out, and those its sections declare but do not show."""
+    if not is_case_report(meta.value):
+        return []
+    problems: list[Problem] = []
+    for item in checklist(meta.value, document, project.templates, records):
+        what = f"CARE item {item.item} ({item.topic}: {item.text})"
+        if item.status == "missing":
+            problems.append(
+                Problem(
+                    "care-item-missing",
+                    meta.where("sections"),
+                    f"{what} is not addressed",
+                    "cover it in a section and declare it there with {## care: "
+                    f"{item.item} ##}}, or add the statement it asks for",
+                )
+            )
+        for declared in item.declared:
+            problems.append(
+                Problem(
+                    "care-item-unsupported",
+                    declared.location,
+                    f"{what} is declared in {declared.place}, but the section does not show it",
+                    "write what the item asks for in that section (casekit looks for what "
+                    "src/casekit/data/care-items.yaml names), or drop it from the declaration",
+                )
+            )
+    return problems
 
 
 def plan_for_built(request: Request) -> Plan:

@@ -46,8 +46,17 @@ def declarations(text: str, name: str) -> list[str]:
 
     ``{## care: 5a 5b, 6 ##}`` declares ``["5a", "5b", "6"]`` under ``care``.
     """
+    return [word for _, word in located_declarations(text, name)]
+
+
+def located_declarations(text: str, name: str) -> list[tuple[int, str]]:
+    """Each word declared under ``name``, with the 1-based line of its comment's start."""
     # The declared words hold no "#", so a declaration never runs into a later comment.
     pattern = re.compile(
         re.escape(COMMENT_START) + rf"\s*{re.escape(name)}:\s*([^#]*?)\s*" + re.escape(COMMENT_END)
     )
-    return [word for m in pattern.finditer(text) for word in m.group(1).replace(",", " ").split()]
+    return [
+        (text.count("\n", 0, m.start()) + 1, word)
+        for m in pattern.finditer(text)
+        for word in m.group(1).replace(",", " ").split()
+    ]

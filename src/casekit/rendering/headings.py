@@ -33,6 +33,11 @@ def first_heading(markdown: str) -> str | None:
     return match.group(1) if match else None
 
 
+def level_one_headings(markdown: str) -> list[str]:
+    """The text of every level-one heading in ``markdown``, in order, without attributes."""
+    return _HEADING.findall(markdown)
+
+
 def cited_region(front: str, sections: Iterable[str], back: str) -> Headings:
     """The first heading of the front matter (the abstract's) or else of the body, and
     the last heading before the reference list (``::: {#refs}``) in the end matter."""

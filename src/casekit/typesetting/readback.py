@@ -106,6 +106,27 @@ def pdf_pages(path: Path) -> list[PageText]:
         return [page for run in runs for page in run]
 
 
+def pdf_outline(path: Path) -> list[tuple[str, int]]:
+    """The PDF's bookmarks (Typst writes one per heading): each title with its page (from 1),
+    in reading order; none when the PDF has no outline."""
+    import pypdf
+
+    reader = pypdf.PdfReader(path)
+    found: list[tuple[str, int]] = []
+
+    def walk(entries: list[Any]) -> None:
+        for entry in entries:
+            if isinstance(entry, list):
+                walk(entry)
+                continue
+            page = reader.get_destination_page_number(entry)
+            if page is not None and page >= 0:
+                found.append((str(entry.title), page + 1))
+
+    walk(reader.outline)
+    return found
+
+
 def read_pdf(path: Path, look: Look, headings: Headings) -> Printed:
     """Citation labels and reference count of a PDF."""
     read = pdf_pages(path)
