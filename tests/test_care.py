@@ -26,7 +26,7 @@ from casekit.checks.care import (
 from casekit.checks.run import run_checks
 from casekit.cli.commands import main
 from casekit.core.errors import Location
-from casekit.inputs.casedata import load_case
+from casekit.inputs.case_file import load_case
 from casekit.inputs.manuscript import load_manuscript
 
 from .conftest import plan_for, request_for
@@ -37,7 +37,11 @@ ITEMS = list(care_items())
 def items_of(project: Path) -> dict[str, CareItem]:
     """The checklist of the project at ``project``, by item number."""
     meta = load_manuscript(project / "manuscript" / "manuscript.yaml").value
-    records = case_records(load_case(project / "manuscript" / "case.yaml").value)
+    records = case_records(
+        load_case(
+            project / "manuscript" / "case.yaml", project / "manuscript" / "case-schema.yaml"
+        ).value
+    )
     document = prepare(plan_for(project)).document
     return {i.item: i for i in checklist(meta, document, project / "templates", records)}
 
@@ -71,7 +75,9 @@ def test_example_addresses_every_item(example: Path) -> None:
 
 
 def test_example_case_data_holds_every_generic_record(example: Path) -> None:
-    case = load_case(example / "manuscript" / "case.yaml").value
+    case = load_case(
+        example / "manuscript" / "case.yaml", example / "manuscript" / "case-schema.yaml"
+    ).value
     assert case_records(case) == set(RECORDS)
 
 
