@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Literal, TypeVar
 
-from casekit.core.errors import InputError
+from casekit.core.errors import Collector, InputError
 from casekit.core.yamlfile import Loaded, load
 
 T = TypeVar("T")
@@ -309,12 +309,15 @@ def load_case(path: Path) -> Loaded[Case]:
     """Read ``case.yaml`` and check that every day reference resolves."""
     loaded = load(path, Case)
     case = loaded.value
+    errors = Collector()
     roots = [name for name, a in case.anchors.items() if a.at is None]
     if len(roots) != 1:
-        raise InputError(
-            f"expected exactly one root anchor (one without `at:`), found {len(roots)}",
-            loaded.where("anchors"),
-            hint="give every anchor but the first an `at:` such as `diagnosis+120`",
+        errors.add(
+            InputError(
+                f"expected exactly one root anchor (one without `at:`), found {len(roots)}",
+                loaded.where("anchors"),
+                hint="give every anchor but the first an `at:` such as `diagnosis+120`",
+            )
         )
     for name, anchor in case.anchors.items():
         seen = {name}
@@ -322,54 +325,71 @@ def load_case(path: Path) -> Loaded[Case]:
         while current.at is not None:
             target = current.at.anchor
             if target not in case.anchors:
-                raise InputError(
-                    f"anchor {name!r} is placed relative to unknown anchor {target!r}",
-                    loaded.where(f"anchors.{name}.at"),
-                    hint="known anchors: " + ", ".join(case.anchors),
+                errors.add(
+                    InputError(
+                        f"anchor {name!r} is placed relative to unknown anchor {target!r}",
+                        loaded.where(f"anchors.{name}.at"),
+                        hint="known anchors: " + ", ".join(case.anchors),
+                    )
                 )
+                break
             if target in seen:
-                raise InputError(
-                    f"anchors form a loop through {target!r}",
-                    loaded.where(f"anchors.{name}.at"),
-                    hint="one anchor must be the root, with no `at:`",
+                errors.add(
+                    InputError(
+                        f"anchors form a loop through {target!r}",
+                        loaded.where(f"anchors.{name}.at"),
+                        hint="one anchor must be the root, with no `at:`",
+                    )
                 )
+                break
             seen.add(target)
             current = case.anchors[target]
     for field_path, quantity in _walk(case, "", Quantity):
         if not quantity.unit.strip():
-            raise InputError(
-                f"{quantity.value:g} has no unit",
-                loaded.where(f"{field_path}.unit"),
-                hint="give every dose and measurement its unit, e.g. mg/m² or %",
+            errors.add(
+                InputError(
+                    f"{quantity.value:g} has no unit",
+                    loaded.where(f"{field_path}.unit"),
+                    hint="give every dose and measurement its unit, e.g. mg/m² or %",
+                )
             )
         if quantity.unit.strip() == "%" and not 0 <= quantity.value <= 100:
-            raise InputError(
-                f"{quantity.value:g}% is not a percentage between 0 and 100",
-                loaded.where(f"{field_path}.value"),
-                hint="check the value and its unit",
+            errors.add(
+                InputError(
+                    f"{quantity.value:g}% is not a percentage between 0 and 100",
+                    loaded.where(f"{field_path}.value"),
+                    hint="check the value and its unit",
+                )
             )
     if case.mrd.unit.strip() == "%":
         for i, point in enumerate(case.mrd.points):
             if not 0 <= point.value <= 100:
-                raise InputError(
-                    f"{case.mrd.label} {point.value:g}% is not between 0 and 100",
-                    loaded.where(f"mrd.points.{i}.value"),
-                    hint="check the value against the series' unit",
+                errors.add(
+                    InputError(
+                        f"{case.mrd.label} {point.value:g}% is not between 0 and 100",
+                        loaded.where(f"mrd.points.{i}.value"),
+                        hint="check the value against the series' unit",
+                    )
                 )
     for i, ae in enumerate(case.adverse_events):
         if not 1 <= ae.grade <= 5:
-            raise InputError(
-                f"grade {ae.grade} is outside 1–5",
-                loaded.where(f"adverse_events.{i}.grade"),
-                hint="adverse-event grades run from 1 to 5",
+            errors.add(
+                InputError(
+                    f"grade {ae.grade} is outside 1–5",
+                    loaded.where(f"adverse_events.{i}.grade"),
+                    hint="adverse-event grades run from 1 to 5",
+                )
             )
     for field_path, ref in _walk(case, "", DayRef):
-        if ref.anchor not in case.anchors:
-            raise InputError(
-                f"unknown anchor {ref.anchor!r}",
-                loaded.where(field_path),
-                hint="known anchors: " + ", ".join(case.anchors),
+        if ref.anchor not in case.anchors and not field_path.startswith("anchors."):
+            errors.add(
+                InputError(
+                    f"unknown anchor {ref.anchor!r}",
+                    loaded.where(field_path),
+                    hint="known anchors: " + ", ".join(case.anchors),
+                )
             )
+    errors.raise_if_any()
     return loaded
 
 
