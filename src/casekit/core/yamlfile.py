@@ -21,7 +21,6 @@ import yaml
 
 from casekit.core.errors import Collector, InputError, Location
 from casekit.core.textfile import read_text
-from casekit.core.yamlhints import Trouble, brackets_around_text, comma_in_braces, syntax_hint
 
 T = TypeVar("T")
 
@@ -83,6 +82,8 @@ def compose(text: str, path: Path) -> yaml.Node | None:
             problem = f"{problem} ({exc.context})"
         hint = None
         if mark is not None:
+            from casekit.core.yamlhints import Trouble, syntax_hint  # only for a broken file
+
             trouble = Trouble(
                 _line(text, mark.line), mark.column, exc.problem or "", exc.context or ""
             )
@@ -236,6 +237,12 @@ class _Converter:
         """``node`` as written in the file."""
         return self.text[node.start_mark.index : node.end_mark.index]
 
+    def line_of(self, node: yaml.Node) -> str:
+        """The line ``node`` starts on, as written in the file."""
+        at = node.start_mark.index
+        end = self.text.find("\n", at)
+        return self.text[self.text.rfind("\n", 0, at) + 1 : end if end >= 0 else None]
+
     def construct(self, node: yaml.Node, field: str) -> Any:
         """The plain value of ``node``; a tag safe YAML cannot build is a located error."""
         try:
@@ -275,6 +282,8 @@ class _Converter:
             hint = None
             if tp is str and isinstance(node, yaml.CollectionNode) and node.flow_style:
                 # `note: {troponin 1,250 ng/L}`: braces meant as decoration.
+                from casekit.core.yamlhints import brackets_around_text
+
                 hint = brackets_around_text(self.source(node))
             return self.fail(
                 node, field, f"expected {_type_name(tp)}, found {_describe(node)}", hint
@@ -347,7 +356,9 @@ class _Converter:
         unexplained = [m for m in missing if not any(m in c for c in close.values())]
         for key_node, value_node, key in unknown:
             if _split_by_comma(node, value_node):
-                hint = comma_in_braces(_line(self.text, key_node.start_mark.line))
+                from casekit.core.yamlhints import comma_in_braces
+
+                hint = comma_in_braces(self.line_of(key_node))
             elif close[key]:
                 hint = f"did you mean {close[key][0]!r}?"
             elif len(unexplained) == 1:

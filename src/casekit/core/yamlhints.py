@@ -20,7 +20,9 @@ _QUOTED = re.compile(r""""(?:[^"\\]|\\.)*"|'(?:[^']|'')*'""")
 _COMMENT = re.compile(r"(^|\s)#.*$")
 _NUMBER_WITH_COMMA = re.compile(r"\d+(?:,\d+)+")
 # `key: value` or `- value` (block style): the key, and the value as written.
-_ENTRY = re.compile(r"^\s*(?:-\s+)*(?:([^\s:{}\[\]\"'#&*!|>@`%-][^:{}\[\]]*?):(?:\s+|$))?(.*?)\s*$")
+_ENTRY = re.compile(r"^\s*(?:-\s+)*(?:([^\s:{}\[\]\"'#&*!|>@`%-][^:{}\[\]]*?):(?:\s+|$))?(.*)$")
+# Longer lines (a minified file) are cut to this length before they are searched.
+_LONGEST = 1000
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,8 @@ class Trouble:
 
 def syntax_hint(trouble: Trouble) -> str | None:
     """A hint for a YAML syntax error, when the line shows a known trap."""
+    if len(trouble.line) > _LONGEST:
+        trouble = Trouble(trouble.line[:_LONGEST], trouble.column, trouble.problem, trouble.context)
     for trap in TRAPS:
         hint = trap(trouble)
         if hint:
@@ -55,7 +59,7 @@ def comma_in_braces(line: str) -> str:
     """The hint for a key without a value in ``{ }``: an unquoted comma split an item,
     as in ``{value: 1,250, unit: ng/L}`` (which YAML reads as ``value: 1`` and a key
     ``250``)."""
-    bare = _COMMENT.sub("", _QUOTED.sub('""', line))
+    bare = _COMMENT.sub("", _QUOTED.sub('""', line[:_LONGEST]))
     number = _NUMBER_WITH_COMMA.search(bare)
     if number is None:
         return 'a comma inside { } separates items: quote text that holds one, e.g. "a, b"'
@@ -124,7 +128,7 @@ def _quote_inside_quotes(trouble: Trouble) -> str | None:
     if quote not in ("'", '"'):
         return None
     value = _ENTRY.match(trouble.line)
-    text = value.group(2) if value else ""
+    text = value.group(2).strip() if value else ""
     if not text.startswith(quote) or len(text) < 3:
         return None
     if quote == "'":
@@ -145,9 +149,9 @@ TRAPS: tuple[Callable[[Trouble], str | None], ...] = (
 def _quote_it(line: str) -> str:
     """``quote the value, e.g. note: "ratio 2: 1"`` for the value on ``line``."""
     entry = _ENTRY.match(_COMMENT.sub("", line))
-    if entry is None or not entry.group(2) or entry.group(2)[0] in "{[":
+    key, value = (entry.group(1), entry.group(2).strip()) if entry else (None, "")
+    if not value or value[0] in "{[":
         return "quote the value"
-    key, value = entry.groups()
     example = f"{key}: {_quoted(value)}" if key else _quoted(value)
     return f"quote the value, e.g. {example}"
 
