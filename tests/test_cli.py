@@ -3,7 +3,9 @@
 Each folder under tests/scenarios/ is one failure an author can cause. Its
 scenario.yaml says how to break a copy of the example project (``edits``), how to
 run casekit (``args``, ``env``) and what the author must see (``stderr``
-fragments, in order: file:line first, then the message and hint).
+fragments, in order: file:line first, then the message and hint). A scenario with
+several mistakes in one file lists the fragments of each line it must print, in
+order (``stderr-lines``).
 """
 
 from __future__ import annotations
@@ -24,23 +26,24 @@ from .scenario import all_scenarios, build_state, run_scenario, slow_pandoc
 
 
 @pytest.mark.parametrize("scenario", all_scenarios(), ids=lambda p: p.name)
-def test_bad_input_gives_one_located_line(
+def test_bad_input_gives_one_located_line_per_mistake(
     scenario: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     outcome = run_scenario(scenario, tmp_path, monkeypatch)
     result, spec = outcome.result, outcome.spec
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     assert result.exit_code == spec.get("exit", 1)
+    expected = spec.get("stderr-lines") or [spec["stderr"]]
     lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    line = lines[0]
-    assert line.startswith("casekit: ")
+    assert len(lines) == len(expected), result.stderr
     assert "Traceback" not in result.output
-    position = 0
-    for fragment in spec["stderr"]:
-        found = line.find(fragment, position)
-        assert found >= 0, f"{fragment!r} not in order in: {line}"
-        position = found
+    for line, fragments in zip(lines, expected, strict=True):
+        assert line.startswith("casekit: ")
+        position = 0
+        for fragment in fragments:
+            found = line.find(fragment, position)
+            assert found >= 0, f"{fragment!r} not in order in: {line}"
+            position = found
     assert build_state(outcome.project) == outcome.before, "a failed build changed build/"
     if spec.get("prebuild", True):
         assert "manuscript.md" in outcome.before

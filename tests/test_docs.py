@@ -34,7 +34,9 @@ def test_ci_runs_the_readme_test_command() -> None:
     assert re.search(r"^make test$", ci, re.MULTILINE)
 
 
-@pytest.mark.parametrize("scenario", ["case-wrong-type", "unknown-citekey"], ids=lambda s: s)
+@pytest.mark.parametrize(
+    "scenario", ["case-wrong-type", "unknown-citekey", "case-five-problems"], ids=lambda s: s
+)
 def test_readme_error_examples_are_what_casekit_prints(
     scenario: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

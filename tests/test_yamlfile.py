@@ -8,7 +8,7 @@ from typing import Literal
 
 import pytest
 
-from casekit.core.errors import InputError
+from casekit.core.errors import InputError, InputErrors
 from casekit.core.yamlfile import load
 
 
@@ -95,3 +95,97 @@ def test_non_utf8_is_located(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="not valid UTF-8") as info:
         load(path, Outer)
     assert (info.value.location.line, info.value.location.column) == (2, 10)
+
+
+def test_every_error_of_a_file_is_reported_at_once(tmp_path: Path) -> None:
+    text = (
+        "name: x\n"
+        "items:\n"
+        "  - {value: two}\n"  # wrong type
+        "  - {unit: g}\n"  # missing field
+        "  - {value: 1, unit: kg}\n"  # bad choice
+        "ratoi: 2\n"  # unknown field
+        "flag: 1\n"  # wrong type
+    )
+    with pytest.raises(InputErrors) as info:
+        _load(tmp_path, text)
+    where = [(e.location.line, e.location.column, e.location.field) for e in info.value.errors]
+    assert where == [
+        (3, 13, "items.0.value"),
+        (4, 5, "items.1.value"),
+        (5, 22, "items.2.unit"),
+        (6, 1, "ratoi"),
+        (7, 7, "flag"),
+    ]
+    assert info.value.message == info.value.errors[0].message  # the first stands for all
+
+
+def test_a_bad_field_is_skipped_and_its_siblings_still_converted(tmp_path: Path) -> None:
+    # The list under `items` is skipped whole; `flag` after it is still checked.
+    with pytest.raises(InputErrors) as info:
+        _load(tmp_path, "name: x\nitems: {value: 1}\nflag: maybe\n")
+    assert [e.location.field for e in info.value.errors] == ["items", "flag"]
+
+
+def test_one_error_is_raised_as_itself(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as info:
+        _load(tmp_path, "name: x\nflag: 1\n")
+    assert not isinstance(info.value, InputErrors)
+    assert info.value.errors == (info.value,)
+
+
+@pytest.mark.parametrize(
+    ("text", "errors", "hint"),
+    [
+        ("nmae: x\n", ["nmae"], "did you mean 'name'?"),
+        ("label: x\n", ["label"], "did you mean 'name'? it is required and missing here"),
+        ("label: x\nflag: true\nratoi: 2\n", ["label", "ratoi"], "did you mean 'name'? it is"),
+        ("flag: true\n", ["name"], "add `name:` to this mapping"),
+    ],
+    ids=["misspelt", "renamed", "renamed-and-misspelt", "missing"],
+)
+def test_a_misnamed_field_is_one_error_not_two(
+    tmp_path: Path, text: str, errors: list[str], hint: str
+) -> None:
+    with pytest.raises(InputError) as info:
+        _load(tmp_path, text)
+    assert [e.location.field for e in info.value.errors] == errors
+    assert (info.value.errors[0].hint or "").startswith(hint)
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "hint"),
+    [
+        ("name: x\nitems:\n  - {value: 1,250}\n", "items.0.250", "without it (1250)"),
+        ("name: x\nitems:\n  - {value: 5,2, unit: g}\n", "items.0.2", "without it (5.2)"),
+        ("name: {troponin 1,250 ng/L}\n", "name", 'quote the text, e.g. "troponin 1,250 ng/L"'),
+        ("name: [a, b]\n", "name", "[ ] around text make a list"),
+    ],
+    ids=["thousands", "decimal-comma", "braces-around-text", "brackets-around-text"],
+)
+def test_valid_yaml_that_means_something_else_gets_a_hint(
+    tmp_path: Path, text: str, field: str, hint: str
+) -> None:
+    with pytest.raises(InputError) as info:
+        _load(tmp_path, text)
+    assert info.value.location.field == field
+    assert hint in (info.value.hint or "")
+
+
+@pytest.mark.parametrize(
+    ("text", "hint"),
+    [
+        ("name: ratio 2: 1\n", 'quote the value, e.g. name: "ratio 2: 1"'),
+        ("name: *starred*\n", "a value starting with * is a YAML alias"),
+        ("name: & co\n", "a value starting with & is a YAML anchor"),
+        ("name: @home\n", "YAML does not allow @ at the start of a value"),
+        ("name: 'it's'\n", "write it twice"),
+        ("name: x\n\tflag: true\n", "spaces, not tabs"),
+        ("name: x\n  flag: true\n", "check indentation and quoting on that line"),
+    ],
+    ids=["colon", "star", "ampersand", "at-sign", "apostrophe", "tab", "indentation"],
+)
+def test_syntax_errors_get_the_hint_of_their_trap(tmp_path: Path, text: str, hint: str) -> None:
+    with pytest.raises(InputError, match="YAML syntax error") as info:
+        _load(tmp_path, text)
+    assert hint in (info.value.hint or "")

@@ -213,7 +213,7 @@ def _attempt(
     try:
         return load()
     except CasekitError as exc:
-        problems.append(Problem.from_error(code, exc))
+        problems.extend(Problem.from_error(code, error) for error in exc.errors)
         return None
 
 

@@ -35,7 +35,7 @@ class CasekitGroup(click.Group):
             return super().invoke(ctx)
         except CasekitError as exc:
             base = ctx.meta.get("casekit.root")
-            click.echo(f"casekit: {exc.one_line(base)}", err=True)
+            report_error(exc, base)
             ctx.exit(ctx.meta.get("casekit.error_exit", EXIT_ERROR))
         except BrokenPipeError:
             # The reader went away (`casekit verify | head`): stop quietly, as a
@@ -52,6 +52,12 @@ class CasekitGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("casekit: interrupted; previous outputs are unchanged", err=True)
             ctx.exit(EXIT_INTERRUPTED)
+
+
+def report_error(exc: CasekitError, base: Path | None) -> None:
+    """A casekit error on stderr: one line per error, when a file has several mistakes."""
+    for error in exc.errors:
+        click.echo(f"casekit: {error.one_line(base)}", err=True)
 
 
 project_option = click.option(
@@ -181,7 +187,7 @@ def watch_command(
 
     def report(rebuild: Rebuild) -> None:
         if rebuild.error is not None:
-            click.echo(f"casekit: {rebuild.error.one_line(root)}", err=True)
+            report_error(rebuild.error, root)
         elif rebuild.result is not None:
             names = ", ".join(shown(path, Path.cwd()) for path in rebuild.result.outputs.values())
             click.echo(f"built {names} in {rebuild.seconds:.2f} s; watching for changes")

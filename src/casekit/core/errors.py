@@ -1,11 +1,15 @@
-"""The one exception family casekit raises; the CLI turns it into a one-line report.
+"""The one exception family casekit raises; the CLI turns each error into one line.
 
 Every error carries *where* the problem is (file, line, column, field) and, when
-one helps, a hint. Library code raises these and never prints or exits.
+one helps, a hint. Library code raises these and never prints or exits. Code that
+can find several problems in one pass (a YAML file with five mistakes) gathers
+them in a :class:`Collector` and raises them together, so an author fixes them
+all after one run instead of one per run.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,6 +61,11 @@ class CasekitError(Exception):
             text += f" (hint: {self.hint})"
         return text.replace("\n", " ")
 
+    @property
+    def errors(self) -> tuple[CasekitError, ...]:
+        """Every error this exception reports: itself, or those of a group."""
+        return (self,)
+
 
 class InputError(CasekitError):
     """A YAML file, case data or manuscript metadata is malformed or of the wrong shape."""
@@ -104,3 +113,63 @@ class PrivacyError(CasekitError):
     """The de-identification gate found a patient identifier in the manuscript."""
 
     kind = "privacy error"
+
+
+class CasekitErrors(CasekitError):
+    """Several errors found in one pass; the first one stands for them all in
+    ``message``, ``location`` and ``hint``, and :attr:`errors` lists every one."""
+
+    def __init__(self, errors: Sequence[CasekitError]):
+        first = errors[0]
+        super().__init__(first.message, first.location, first.hint)
+        self.kind = first.kind
+        self._errors = tuple(errors)
+
+    @property
+    def errors(self) -> tuple[CasekitError, ...]:
+        return self._errors
+
+
+class InputErrors(CasekitErrors, InputError):
+    """Several input errors found in one pass (caught by ``except InputError``, too)."""
+
+
+class Collector:
+    """Errors gathered while work goes on, raised together at the end.
+
+    ``add`` keeps an error instead of raising it; ``raise_if_any`` raises nothing
+    when there is none, the error itself when there is one (so one mistake reads as
+    it always did), and one :class:`InputErrors` (or :class:`CasekitErrors` when
+    the kinds are mixed) when there are several, in the order of the files' text.
+    """
+
+    def __init__(self) -> None:
+        self._errors: list[CasekitError] = []
+
+    def add(self, error: CasekitError) -> None:
+        """Keep ``error`` (each error of a group) for :meth:`raise_if_any`."""
+        self._errors.extend(error.errors)
+
+    def __len__(self) -> int:
+        return len(self._errors)
+
+    @property
+    def errors(self) -> tuple[CasekitError, ...]:
+        """The errors kept so far, in the order of the files' text."""
+        return tuple(sorted(self._errors, key=_position))
+
+    def raise_if_any(self) -> None:
+        """Raise what was kept, if anything."""
+        errors = self.errors
+        if not errors:
+            return
+        if len(errors) == 1:
+            raise errors[0]
+        if all(isinstance(e, InputError) for e in errors):
+            raise InputErrors(errors)
+        raise CasekitErrors(errors)
+
+
+def _position(error: CasekitError) -> tuple[str, int, int]:
+    where = error.location
+    return (str(where.path or ""), where.line or 0, where.column or 0)

@@ -3,6 +3,8 @@
 PyYAML composes the file into nodes that remember their position; the nodes are
 then converted field by field against the dataclass's type hints, so a wrong type,
 a missing field or an unknown key is reported as ``file:line:column [field]``.
+The conversion goes on past a bad field (skipping what is under it) and reports
+every error of the file at once; a syntax error stops PyYAML, so it comes alone.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Any, Literal, TypeVar, get_args, get_origin, get_type_hints
 
 import yaml
 
-from casekit.core.errors import InputError, Location
+from casekit.core.errors import Collector, InputError, Location
 from casekit.core.textfile import read_text
 
 T = TypeVar("T")
@@ -56,11 +58,17 @@ class Loaded(typing.Generic[T]):
         return Location(self.path, self.lines.get(probe), None, field or None)
 
 
-def _is_tab(text: str, mark: yaml.Mark | None) -> bool:
-    if mark is None:
-        return False
+class _Bad:
+    """What a field that failed to convert becomes: its error is already collected,
+    and whatever holds it is not built either."""
+
+
+_BAD = _Bad()
+
+
+def _line(text: str, index: int) -> str:
     lines = text.split("\n")
-    return mark.line < len(lines) and "\t" in lines[mark.line][: mark.column + 1]
+    return lines[index] if 0 <= index < len(lines) else ""
 
 
 def compose(text: str, path: Path) -> yaml.Node | None:
@@ -73,8 +81,13 @@ def compose(text: str, path: Path) -> yaml.Node | None:
         if exc.context:
             problem = f"{problem} ({exc.context})"
         hint = None
-        if _is_tab(text, mark):
-            hint = "YAML indentation must use spaces, not tabs"
+        if mark is not None:
+            from casekit.core.yamlhints import Trouble, syntax_hint  # only for a broken file
+
+            trouble = Trouble(
+                _line(text, mark.line), mark.column, exc.problem or "", exc.context or ""
+            )
+            hint = syntax_hint(trouble)
         raise InputError(
             f"YAML syntax error: {problem}",
             Location(path, mark.line + 1, mark.column + 1) if mark else Location(path),
@@ -94,7 +107,7 @@ def load(path: Path, cls: type[T]) -> Loaded[T]:
             "file is empty", Location(path, 1), hint=f"it should hold a mapping for {cls.__name__}"
         )
     lines: dict[str, int] = {}
-    value = _Converter(path, lines).convert(node, cls, "")
+    value = _Converter(path, text, lines).run(node, cls)
     return Loaded(value, path, lines)
 
 
@@ -105,7 +118,7 @@ def load_mapping(path: Path) -> Loaded[dict[str, str]]:
     lines: dict[str, int] = {}
     if node is None:
         return Loaded({}, path, lines)
-    value = _Converter(path, lines).convert(node, dict[str, str], "")
+    value = _Converter(path, text, lines).run(node, dict[str, str])
     return Loaded(value, path, lines)
 
 
@@ -133,17 +146,30 @@ def _type_name(tp: Any) -> str:
 
 
 class _Converter:
-    def __init__(self, path: Path, lines: dict[str, int]):
-        self.path = path
-        self.lines = lines
+    """Converts nodes against type hints, collecting every error instead of stopping
+    at the first; a field that fails becomes ``_BAD`` and its siblings go on."""
 
-    def fail(
-        self, node: yaml.Node, field: str, message: str, hint: str | None = None
-    ) -> InputError:
+    def __init__(self, path: Path, text: str, lines: dict[str, int]):
+        self.path = path
+        self.text = text
+        self.lines = lines
+        self.errors = Collector()
+
+    def run(self, node: yaml.Node, tp: Any) -> Any:
+        """Convert the whole document; raise every error found, or return the value."""
+        value = self.convert(node, tp, "")
+        self.errors.raise_if_any()
+        return value
+
+    def fail(self, node: yaml.Node, field: str, message: str, hint: str | None = None) -> _Bad:
+        """Collect an error at ``node``; the caller returns what this returns."""
         mark = node.start_mark
-        return InputError(
-            message, Location(self.path, mark.line + 1, mark.column + 1, field or None), hint
+        self.errors.add(
+            InputError(
+                message, Location(self.path, mark.line + 1, mark.column + 1, field or None), hint
+            )
         )
+        return _BAD
 
     def convert(self, node: yaml.Node, tp: Any, field: str) -> Any:
         self.lines.setdefault(field, node.start_mark.line + 1)
@@ -158,127 +184,208 @@ class _Converter:
             raise TypeError(f"unsupported union {tp}")  # a programming error, not user input
         if origin is Literal:
             value = self.scalar(node, field, str)
-            if value not in get_args(tp):
-                import difflib  # a hint for an error: not on the way of a good file
+            if value is _BAD or value in get_args(tp):
+                return value
+            import difflib  # a hint for an error: not on the way of a good file
 
-                close = difflib.get_close_matches(str(value), [str(a) for a in get_args(tp)], 1)
-                raise self.fail(
-                    node,
-                    field,
-                    f"{value!r} is not allowed here; expected {_type_name(tp)}",
-                    f"did you mean {close[0]!r}?" if close else None,
-                )
-            return value
+            close = difflib.get_close_matches(str(value), [str(a) for a in get_args(tp)], 1)
+            return self.fail(
+                node,
+                field,
+                f"{value!r} is not allowed here; expected {_type_name(tp)}",
+                f"did you mean {close[0]!r}?" if close else None,
+            )
         if isinstance(node, yaml.ScalarNode) and hasattr(tp, "parse"):
             # Compact scalar forms such as `at: admission+3` (see days.DayRef).
+            text = self.scalar(node, field, str)
+            if text is _BAD:
+                return _BAD
             try:
-                return tp.parse(self.scalar(node, field, str))
+                return tp.parse(text)
             except ValueError as exc:
-                raise self.fail(node, field, str(exc)) from None
+                return self.fail(node, field, str(exc))
         if dataclasses.is_dataclass(tp) and isinstance(tp, type):
             return self.dataclass(node, tp, field)
         if origin is tuple:
             (item_tp, _) = get_args(tp)
             if not isinstance(node, yaml.SequenceNode):
-                raise self.fail(node, field, f"expected a list, found {_describe(node)}")
-            return tuple(
+                return self.fail(node, field, f"expected a list, found {_describe(node)}")
+            items = [
                 self.convert(item, item_tp, f"{field}.{i}" if field else str(i))
                 for i, item in enumerate(node.value)
-            )
+            ]
+            return _BAD if any(item is _BAD for item in items) else tuple(items)
         if origin in (dict, Mapping):
             (_, value_tp) = get_args(tp)
             if not isinstance(node, yaml.MappingNode):
-                raise self.fail(node, field, f"expected a mapping, found {_describe(node)}")
+                return self.fail(node, field, f"expected a mapping, found {_describe(node)}")
             result: dict[str, Any] = {}
+            broken = False
             for key_node, value_node in self.pairs(node, field):
                 key = str(key_node.value)
                 sub = f"{field}.{key}" if field else key
                 result[key] = self.convert(value_node, value_tp, sub)
-            return result
+                broken = broken or result[key] is _BAD
+            return _BAD if broken or len(result) < len(node.value) else result
         if tp in (str, int, float, bool):
             return self.scalar(node, field, tp)
         if tp is Any:
             return self.construct(node, field)
         raise TypeError(f"unsupported field type {tp!r}")
 
+    def source(self, node: yaml.Node) -> str:
+        """``node`` as written in the file."""
+        return self.text[node.start_mark.index : node.end_mark.index]
+
+    def line_of(self, node: yaml.Node) -> str:
+        """The line ``node`` starts on, as written in the file."""
+        at = node.start_mark.index
+        end = self.text.find("\n", at)
+        return self.text[self.text.rfind("\n", 0, at) + 1 : end if end >= 0 else None]
+
     def construct(self, node: yaml.Node, field: str) -> Any:
         """The plain value of ``node``; a tag safe YAML cannot build is a located error."""
         try:
             return _constructor.construct_document(node)
         except yaml.YAMLError:
-            raise self.fail(
+            return self.fail(
                 node,
                 field,
                 f"cannot read a value tagged {node.tag!r}",
                 "write the plain value without the YAML tag (the part starting with !)",
-            ) from None
+            )
 
     def pairs(self, node: yaml.MappingNode, field: str) -> list[tuple[yaml.Node, yaml.Node]]:
+        """The key-value pairs of ``node`` worth converting: a key that is not text, or
+        that repeats an earlier one, is collected as an error and left out."""
         seen: dict[str, int] = {}
-        for key_node, _ in node.value:
+        kept: list[tuple[yaml.Node, yaml.Node]] = []
+        for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
-                raise self.fail(key_node, field, "a key must be plain text")
+                self.fail(key_node, field, "a key must be plain text")
+                continue
             key = str(key_node.value)
             if key in seen:
-                raise self.fail(
+                self.fail(
                     key_node,
                     f"{field}.{key}" if field else key,
                     f"duplicate key {key!r} (first given on line {seen[key]})",
                     "remove one of the two; YAML would silently keep the last",
                 )
+                continue
             seen[key] = key_node.start_mark.line + 1
-        return list(node.value)
+            kept.append((key_node, value_node))
+        return kept
 
     def scalar(self, node: yaml.Node, field: str, tp: type) -> Any:
         if not isinstance(node, yaml.ScalarNode) or node.tag == "tag:yaml.org,2002:null":
-            raise self.fail(node, field, f"expected {_type_name(tp)}, found {_describe(node)}")
+            hint = None
+            if tp is str and isinstance(node, yaml.CollectionNode) and node.flow_style:
+                # `note: {troponin 1,250 ng/L}`: braces meant as decoration.
+                from casekit.core.yamlhints import brackets_around_text
+
+                hint = brackets_around_text(self.source(node))
+            return self.fail(
+                node, field, f"expected {_type_name(tp)}, found {_describe(node)}", hint
+            )
         if tp is str:
             # Keep the text as written: `day: 2019-05-03` stays a string the
             # privacy checks can see, and `version: 1.10` keeps its zero.
             return str(node.value)
         value = self.construct(node, field)
+        if value is _BAD:
+            return _BAD
         if tp is float and isinstance(value, int) and not isinstance(value, bool):
             return float(value)
         if tp is int and isinstance(value, int) and not isinstance(value, bool):
             return value
         if isinstance(value, tp) and not (tp is not bool and isinstance(value, bool)):
             return value
-        raise self.fail(
+        return self.fail(
             node, field, f"expected {_type_name(tp)}, found {_describe(node)} {node.value!r}"
         )
 
     def dataclass(self, node: yaml.Node, cls: type, field: str) -> Any:
         if not isinstance(node, yaml.MappingNode):
-            raise self.fail(
+            return self.fail(
                 node, field, f"expected a mapping of {cls.__name__} fields, found {_describe(node)}"
             )
         hints = get_type_hints(cls)
         fields = {f.name: f for f in dataclasses.fields(cls) if f.init}
         values: dict[str, Any] = {}
+        unknown: list[tuple[yaml.Node, yaml.Node, str]] = []
         for key_node, value_node in self.pairs(node, field):
             key = str(key_node.value)
             name = key.replace("-", "_")
-            sub = f"{field}.{key}" if field else key
             if name not in fields:
-                import difflib
-
-                close = difflib.get_close_matches(key, list(fields), 1)
-                raise self.fail(
-                    key_node,
-                    sub,
-                    f"unknown field {key!r} in {cls.__name__}",
-                    f"did you mean {close[0]!r}?"
-                    if close
-                    else "allowed: " + ", ".join(sorted(fields)),
-                )
-            values[name] = self.convert(value_node, hints[name], sub)
-        for name, f in fields.items():
-            required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
-            if required and name not in values:
-                raise self.fail(
-                    node,
-                    f"{field}.{name}" if field else name,
-                    f"missing required field {name!r} in {cls.__name__}",
-                    f"add `{name}:` to this mapping",
-                )
+                unknown.append((key_node, value_node, key))
+                continue
+            values[name] = self.convert(value_node, hints[name], f"{field}.{key}" if field else key)
+        missing = [
+            name
+            for name, f in fields.items()
+            if f.default is dataclasses.MISSING
+            and f.default_factory is dataclasses.MISSING
+            and name not in values
+        ]
+        self.unknown_and_missing(node, cls, field, unknown, missing)
+        if (
+            unknown
+            or missing
+            or len(values) < len(node.value)
+            or any(v is _BAD for v in values.values())
+        ):
+            return _BAD
         return cls(**values)
+
+    def unknown_and_missing(
+        self,
+        node: yaml.Node,
+        cls: type,
+        field: str,
+        unknown: list[tuple[yaml.Node, yaml.Node, str]],
+        missing: list[str],
+    ) -> None:
+        """Collect the unknown keys and missing required fields of one mapping, as few
+        errors as explain them: a misspelt or renamed field is one mistake, reported at
+        the key, not also as the field it should have been."""
+        import difflib  # a hint for an error: not on the way of a good file
+
+        fields = [f.name for f in dataclasses.fields(cls) if f.init]
+        close = {key: difflib.get_close_matches(key, fields, 1) for _, _, key in unknown}
+        unexplained = [m for m in missing if not any(m in c for c in close.values())]
+        for key_node, value_node, key in unknown:
+            if _split_by_comma(node, value_node):
+                from casekit.core.yamlhints import comma_in_braces
+
+                hint = comma_in_braces(self.line_of(key_node))
+            elif close[key]:
+                hint = f"did you mean {close[key][0]!r}?"
+            elif len(unexplained) == 1:
+                hint = f"did you mean {unexplained[0]!r}? it is required and missing here"
+            elif unexplained:
+                hint = "required and missing here: " + ", ".join(map(repr, unexplained))
+            else:
+                hint = "allowed: " + ", ".join(sorted(fields))
+            sub = f"{field}.{key}" if field else key
+            self.fail(key_node, sub, f"unknown field {key!r} in {cls.__name__}", hint)
+        if any(not c for c in close.values()):
+            return  # the unknown keys' hints name the missing fields
+        for name in unexplained:
+            self.fail(
+                node,
+                f"{field}.{name}" if field else name,
+                f"missing required field {name!r} in {cls.__name__}",
+                f"add `{name}:` to this mapping",
+            )
+
+
+def _split_by_comma(mapping: yaml.Node, value: yaml.Node) -> bool:
+    """Whether a key of ``mapping`` has no value at all inside ``{ }``, the mark of an
+    unquoted comma: ``{value: 1,250}`` is ``value: 1`` and a key ``250``."""
+    return (
+        isinstance(mapping, yaml.MappingNode)
+        and bool(mapping.flow_style)
+        and value.tag == "tag:yaml.org,2002:null"
+        and value.value == ""
+    )

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field, is_dataclass, make_dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from casekit.core.errors import InputError
+from casekit.core.errors import Collector, InputError
 from casekit.core.yamlfile import Loaded, load
 from casekit.inputs.days import DayRef
 from casekit.inputs.quantities import Quantity
@@ -63,21 +63,27 @@ class FieldSpec:
 def load_schema(path: Path) -> Loaded[dict[str, FieldSpec]]:
     """Read and check a project's ``case-schema.yaml``."""
     loaded: Loaded[dict[str, FieldSpec]] = load(path, dict[str, FieldSpec])
+    errors = Collector()
     for name, spec in _specs(loaded.value, ""):
         where = loaded.where(name)
         last = name.rpartition(".")[2]
         if not last.isidentifier() or keyword.iskeyword(last):
-            raise InputError(
-                f"{last!r} cannot name a fact",
-                where,
-                hint="use letters, digits and underscores, starting with a letter",
+            errors.add(
+                InputError(
+                    f"{last!r} cannot name a fact",
+                    where,
+                    hint="use letters, digits and underscores, starting with a letter",
+                )
             )
         if spec.type == "list" and spec.items is None:
-            raise InputError("a list needs `items:`", where, hint="e.g. `items: {type: text}`")
+            errors.add(
+                InputError("a list needs `items:`", where, hint="e.g. `items: {type: text}`")
+            )
         if spec.type == "mapping" and not spec.fields:
-            raise InputError("a mapping needs `fields:`", where, hint="list its fields")
+            errors.add(InputError("a mapping needs `fields:`", where, hint="list its fields"))
         if spec.units and spec.type != "quantity":
-            raise InputError(f"`units:` applies to quantities, not to a {spec.type}", where)
+            errors.add(InputError(f"`units:` applies to quantities, not to a {spec.type}", where))
+    errors.raise_if_any()
     return loaded
 
 
@@ -86,7 +92,7 @@ def facts_class(schema: dict[str, FieldSpec]) -> type:
     return _mapping_class("facts", schema)
 
 
-def check_facts(loaded: Loaded[Any], schema: dict[str, FieldSpec]) -> None:
+def check_facts(loaded: Loaded[Any], schema: dict[str, FieldSpec], errors: Collector) -> None:
     """The limits a schema states: units of quantities and ranges of numbers."""
     facts = getattr(loaded.value, "facts", None)
     if facts is None:
@@ -96,16 +102,20 @@ def check_facts(loaded: Loaded[Any], schema: dict[str, FieldSpec]) -> None:
             continue
         if isinstance(value, Quantity):
             if spec.units and value.unit not in spec.units:
-                raise InputError(
-                    f"unit {value.unit!r} is not one of {', '.join(spec.units)}",
-                    loaded.where(f"{path}.unit"),
-                    hint="the project's case-schema.yaml lists the units it allows",
+                errors.add(
+                    InputError(
+                        f"unit {value.unit!r} is not one of {', '.join(spec.units)}",
+                        loaded.where(f"{path}.unit"),
+                        hint="the project's case-schema.yaml lists the units it allows",
+                    )
                 )
             if spec.type == "percentage" and value.unit != "%":
-                raise InputError(
-                    f"{value.value:g} {value.unit} is not a percentage",
-                    loaded.where(f"{path}.unit"),
-                    hint='write `unit: "%"`',
+                errors.add(
+                    InputError(
+                        f"{value.value:g} {value.unit} is not a percentage",
+                        loaded.where(f"{path}.unit"),
+                        hint='write `unit: "%"`',
+                    )
                 )
             amount = value.value
         elif isinstance(value, int | float) and not isinstance(value, bool):
@@ -117,10 +127,12 @@ def check_facts(loaded: Loaded[Any], schema: dict[str, FieldSpec]) -> None:
         ):
             bounds = f"{'' if spec.min is None else f'{spec.min:g}'}–"
             bounds += "" if spec.max is None else f"{spec.max:g}"
-            raise InputError(
-                f"{amount:g} is outside the allowed range {bounds}",
-                loaded.where(path),
-                hint="check the value; the range comes from case-schema.yaml",
+            errors.add(
+                InputError(
+                    f"{amount:g} is outside the allowed range {bounds}",
+                    loaded.where(path),
+                    hint="check the value; the range comes from case-schema.yaml",
+                )
             )
 
 
