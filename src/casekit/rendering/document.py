@@ -21,15 +21,17 @@ import yaml
 from jinja2.sandbox import SandboxedEnvironment
 
 from casekit.core.errors import Location, TemplateError
-from casekit.inputs.abbreviations import Scope
+from casekit.inputs.abbreviations import Abbreviation, Scope, new_scope
 from casekit.inputs.casedata import Age, Case, DayRef, Quantity, timeline_rows
 from casekit.inputs.journals import Journal
 from casekit.inputs.manuscript import Manuscript
+from casekit.inputs.prose import capfirst
 from casekit.inputs.templates import COMMENT_END, COMMENT_START
 from casekit.references.citations import find_citations
 from casekit.rendering.counts import Counts, figures_and_tables, words
 from casekit.rendering.figures import FIGURES
 from casekit.rendering.headings import Headings, cited_region, first_heading
+from casekit.rendering.helpers import register
 from casekit.rendering.numbering import Numbering
 
 
@@ -144,7 +146,14 @@ def months(days: int) -> str:
 
 
 FILTERS: Mapping[str, Callable[..., str]] = types.MappingProxyType(
-    {"day": day, "num": num, "qty": qty, "age_adjective": age_adjective, "months": months}
+    {
+        "day": day,
+        "num": num,
+        "qty": qty,
+        "age_adjective": age_adjective,
+        "months": months,
+        "capfirst": capfirst,
+    }
 )
 
 
@@ -170,8 +179,7 @@ def environment(templates: Path, cache: Path | None = None) -> SandboxedEnvironm
         keep_trailing_newline=True,
         autoescape=False,
     )
-    env.filters.update(FILTERS)
-    env.globals["timeline_rows"] = timeline_rows
+    register(env, filters=FILTERS, helpers={"timeline_rows": timeline_rows})
     return env
 
 
@@ -242,7 +250,8 @@ def _template_errors(path: Path, data: Location | None) -> Iterator[None]:
         raise TemplateError(
             f"{prefix}{message}",
             place(filename, line),
-            hint="check the name against manuscript/case.yaml; a template cannot print a "
+            hint=getattr(exc, "hint", None)
+            or "check the name against manuscript/case.yaml; a template cannot print a "
             "missing value",
         ) from None
 
@@ -267,7 +276,7 @@ def render_document(
     cache: Path | None = None,
     journal: Journal | None = None,
     review: bool = False,
-    abbreviations: dict[str, str] | None = None,
+    abbreviations: Mapping[str, Abbreviation] | None = None,
 ) -> Document:
     """Render front matter, the body sections, and back matter.
 
@@ -289,17 +298,20 @@ def render_document(
     def table_caption(name: str, caption: str) -> str:
         return f": Table {numbering.place('tbl', name).number}. {caption}"
 
-    env.globals.update(
-        fig=lambda name: numbering.mention("fig", name),
-        tbl=lambda name: numbering.mention("tbl", name),
-        figure=figure,
-        table_caption=table_caption,
+    def fig(name: str) -> str:
+        return numbering.mention("fig", name)
+
+    def tbl(name: str) -> str:
+        return numbering.mention("tbl", name)
+
+    register(
+        env, helpers={"fig": fig, "tbl": tbl, "figure": figure, "table_caption": table_caption}
     )
     context: dict[str, Any] = {"meta": meta, "case": case, "journal": journal, "review": review}
-    scopes = {name: Scope(dict(abbreviations or {})) for name in ("abstract", "main text")}
-    env.globals["abbr"] = scopes["abstract"]
+    scopes = {name: new_scope(abbreviations) for name in ("abstract", "main text")}
+    register(env, helpers={"abbr": scopes["abstract"]})
     abstract = render_string(env, meta.abstract, abstract_where, **context).strip()
-    env.globals["abbr"] = scopes["main text"]
+    register(env, helpers={"abbr": scopes["main text"]})
     context["abstract"] = abstract
     sections = tuple(
         Section(
@@ -326,7 +338,8 @@ def render_document(
     }
     used = dict.fromkeys([*scopes["abstract"].used, *scopes["main text"].used])
     context["abbreviations"] = sorted(
-        ((short, (abbreviations or {})[short]) for short in used), key=lambda p: p[0].lower()
+        ((short, (abbreviations or {})[short].long) for short in used),
+        key=lambda p: p[0].lower(),
     )
     front = render_file(env, "front.md.j2", project_templates, **context)
     back = render_file(env, "back.md.j2", project_templates, **context)
