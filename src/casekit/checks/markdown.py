@@ -53,7 +53,8 @@ _DEFINITION = re.compile(r"^ {0,3}\[([^\[\]]+)\]:", re.MULTILINE)
 
 
 def _blanked(text: str) -> str:
-    """``text`` with code spans, math and escapes replaced by spaces, same length."""
+    """``text`` with the literal parts above (code, math, escapes, HTML, attributes, link
+    targets, citation keys) replaced by spaces, at the same offsets."""
     return _LITERAL.sub(_blank, text)
 
 
