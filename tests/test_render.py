@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from casekit.core.errors import Location, TemplateError
-from casekit.inputs.casedata import DayRef, Quantity
+from casekit.inputs.days import DayRef
+from casekit.inputs.quantities import Quantity
 from casekit.rendering.document import day, environment, num, qty, render_file, render_string
 
 

@@ -54,6 +54,12 @@ CODES: dict[str, tuple[Severity, str]] = {
     "abbreviation-before-definition": ("warning", "a short form is used before it is defined"),
     "unused-abbreviation": ("warning", "an abbreviation is defined but never used"),
     "typed-abbreviation": ("warning", "a long form is typed with its abbreviation by hand"),
+    "lowercase-sentence-start": (
+        "warning",
+        "an abbreviation's long or short form begins a sentence in lowercase",
+    ),
+    "markdown-emphasis": ("warning", "a * or _ inside a word that pandoc reads as emphasis"),
+    "markdown-link": ("warning", "bracketed text that pandoc turns into a link"),
     "care-item-missing": ("warning", "a case report does not address a CARE checklist item"),
     "care-item-unsupported": (
         "warning",

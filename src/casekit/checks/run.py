@@ -15,11 +15,19 @@ from typing import TypeVar
 from casekit.building.plan import Plan, Request, make_plan
 from casekit.building.prepare import privacy_gate, render, unknown_keys
 from casekit.building.verify import outdated
-from casekit.checks.abbreviations import check_scope, token, typed_definitions, unused
+from casekit.checks.abbreviations import (
+    call_at_sentence_start,
+    check_scope,
+    lowercase_starts,
+    token,
+    typed_definitions,
+    unused,
+)
 from casekit.checks.bibtex import check_store
 from casekit.checks.care import case_records, checklist, is_case_report
 from casekit.checks.compare import compare_outputs
 from casekit.checks.limits import journal_limits
+from casekit.checks.markdown import markdown_traps
 from casekit.checks.problems import SCHEMA_VERSION, Problem
 from casekit.checks.text import Source, forbidden_citations, typed_citations
 from casekit.core import cachefile
@@ -28,7 +36,7 @@ from casekit.core.paths import shown
 from casekit.core.project import Project
 from casekit.core.textfile import locate
 from casekit.core.yamlfile import Loaded
-from casekit.inputs.abbreviations import load_abbreviations
+from casekit.inputs.abbreviations import load_abbreviations, long_forms
 from casekit.inputs.case_file import load_case
 from casekit.inputs.journals import load_profile
 from casekit.inputs.manuscript import Manuscript, load_manuscript
@@ -123,6 +131,10 @@ def run_checks(request: Request) -> Report:
         problems += _privacy(project, meta, document)
     if meta is not None:
         problems += _abbreviation_problems(project, meta, document)
+    if document is not None:
+        rendered = document
+        traps = _attempt(problems, lambda: markdown_traps(rendered.parts, rendered.markdown))
+        problems += traps or []
     if meta is not None and document is not None and case is not None:
         problems += _care_problems(project, meta, document, case_records(case.value))
     if document is not None:
@@ -295,7 +307,7 @@ def _abbreviation_problems(
         return
     if loaded is None:
         return
-    definitions = loaded.value
+    definitions = long_forms(loaded.value)
     sources = [
         (path, 1, path.read_text(encoding="utf-8", errors="replace"))
         for path in template_files(project.templates)
@@ -319,8 +331,14 @@ def _abbreviation_problems(
     def in_abstract(short: str, offset: int) -> Location:
         return meta.where("abstract")
 
+    def start_in_body(short: str, offset: int) -> Location:
+        index = max(i for i, start in enumerate(starts[:-1]) if start <= offset)
+        return call_at_sentence_start(document.sections[index].template, short)
+
     yield from check_scope("abstract", document.abstract, definitions, in_abstract)
     yield from check_scope("main text", body, definitions, in_body)
+    yield from lowercase_starts("abstract", document.abstract, definitions, in_abstract)
+    yield from lowercase_starts("main text", body, definitions, start_in_body)
     yield from unused(loaded, [document.abstract, body])
 
 

@@ -21,17 +21,19 @@ import yaml
 from jinja2.sandbox import SandboxedEnvironment
 
 from casekit.core.errors import Location, TemplateError
-from casekit.inputs.abbreviations import Scope
+from casekit.inputs.abbreviations import Abbreviation, Scope, new_scope
 from casekit.inputs.casedata import Age, Case
 from casekit.inputs.days import Anchor, DayRef, span
 from casekit.inputs.journals import Journal
 from casekit.inputs.manuscript import Manuscript
+from casekit.inputs.prose import capfirst
 from casekit.inputs.quantities import Quantity
 from casekit.inputs.templates import COMMENT_END, COMMENT_START
 from casekit.references.citations import find_citations
 from casekit.rendering.counts import Counts, figures_and_tables, words
 from casekit.rendering.figures import FIGURES
 from casekit.rendering.headings import Headings, cited_region, first_heading
+from casekit.rendering.helpers import register
 from casekit.rendering.numbering import Numbering
 from casekit.rendering.timeline import timeline_rows
 
@@ -147,9 +149,16 @@ def months(days: int) -> str:
 
 
 FILTERS: Mapping[str, Callable[..., str]] = types.MappingProxyType(
-    {"day": day, "num": num, "qty": qty, "age_adjective": age_adjective, "months": months,
-     "span": span}
-)  # fmt: skip
+    {
+        "day": day,
+        "num": num,
+        "qty": qty,
+        "age_adjective": age_adjective,
+        "months": months,
+        "span": span,
+        "capfirst": capfirst,
+    }
+)
 
 
 def environment(templates: Path, cache: Path | None = None) -> SandboxedEnvironment:
@@ -174,8 +183,7 @@ def environment(templates: Path, cache: Path | None = None) -> SandboxedEnvironm
         keep_trailing_newline=True,
         autoescape=False,
     )
-    env.filters.update(FILTERS)
-    env.globals["timeline_rows"] = timeline_rows
+    register(env, filters=FILTERS, helpers={"timeline_rows": timeline_rows})
     return env
 
 
@@ -246,7 +254,8 @@ def _template_errors(path: Path, data: Location | None) -> Iterator[None]:
         raise TemplateError(
             f"{prefix}{message}",
             place(filename, line),
-            hint="check the name against manuscript/case.yaml; a template cannot print a "
+            hint=getattr(exc, "hint", None)
+            or "check the name against manuscript/case.yaml; a template cannot print a "
             "missing value",
         ) from None
 
@@ -271,7 +280,7 @@ def render_document(
     cache: Path | None = None,
     journal: Journal | None = None,
     review: bool = False,
-    abbreviations: dict[str, str] | None = None,
+    abbreviations: Mapping[str, Abbreviation] | None = None,
 ) -> Document:
     """Render front matter, the body sections, and back matter.
 
@@ -293,18 +302,21 @@ def render_document(
     def table_caption(name: str, caption: str) -> str:
         return f": Table {numbering.place('tbl', name).number}. {caption}"
 
-    env.globals.update(
-        fig=lambda name: numbering.mention("fig", name),
-        tbl=lambda name: numbering.mention("tbl", name),
-        figure=figure,
-        table_caption=table_caption,
+    def fig(name: str) -> str:
+        return numbering.mention("fig", name)
+
+    def tbl(name: str) -> str:
+        return numbering.mention("tbl", name)
+
+    register(
+        env, helpers={"fig": fig, "tbl": tbl, "figure": figure, "table_caption": table_caption}
     )
-    env.filters["day"] = case.day  # the case knows each anchor's way of counting days
+    register(env, filters={"day": case.day})  # the case knows how each anchor counts days
     context: dict[str, Any] = {"meta": meta, "case": case, "journal": journal, "review": review}
-    scopes = {name: Scope(dict(abbreviations or {})) for name in ("abstract", "main text")}
-    env.globals["abbr"] = scopes["abstract"]
+    scopes = {name: new_scope(abbreviations) for name in ("abstract", "main text")}
+    register(env, helpers={"abbr": scopes["abstract"]})
     abstract = render_string(env, meta.abstract, abstract_where, **context).strip()
-    env.globals["abbr"] = scopes["main text"]
+    register(env, helpers={"abbr": scopes["main text"]})
     context["abstract"] = abstract
     sections = tuple(
         Section(
@@ -331,7 +343,8 @@ def render_document(
     }
     used = dict.fromkeys([*scopes["abstract"].used, *scopes["main text"].used])
     context["abbreviations"] = sorted(
-        ((short, (abbreviations or {})[short]) for short in used), key=lambda p: p[0].lower()
+        ((short, (abbreviations or {})[short].long) for short in used),
+        key=lambda p: p[0].lower(),
     )
     front = render_file(env, "front.md.j2", project_templates, **context)
     back = render_file(env, "back.md.j2", project_templates, **context)
