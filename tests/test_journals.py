@@ -34,7 +34,7 @@ def test_the_default_and_four_journals_are_shipped() -> None:
 
 @pytest.mark.parametrize("name", PROFILES, ids=lambda n: n)
 def test_every_profile_builds_every_format_it_takes(example: Path, name: str) -> None:
-    journal = load_profile(example / "templates", name, example).journal
+    journal = load_profile(example / "templates", name).journal
     result = build(plan_for(example, journal=name))
     assert set(result.outputs) == set(journal.formats)
     for path in result.outputs.values():

@@ -132,9 +132,7 @@ def make_plan(request: Request, manuscript: Loaded[Manuscript] | None = None) ->
     cannot give. ``manuscript`` saves reading manuscript.yaml when the caller has it."""
     project = request.project
     project.check_exists()
-    profile = (
-        load_profile(project.templates, request.journal, project.root) if request.journal else None
-    )
+    profile = load_profile(project.templates, request.journal) if request.journal else None
     meta = manuscript or load_manuscript(project.manuscript_yaml)
     journal_style = profile_style(profile, project) if profile is not None else None
     if request.style is not None:

@@ -206,7 +206,7 @@ def _plan(
     project = request.project
     if meta is None:
         if request.journal:
-            load_profile(project.templates, request.journal, project.root)
+            load_profile(project.templates, request.journal)
         return None
     try:
         return make_plan(request, meta)

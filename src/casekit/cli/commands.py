@@ -215,7 +215,7 @@ def journals_command(ctx: click.Context, project_dir: Path) -> None:
     project = Project(root)
     unusable = 0
     for name in available(project.templates):
-        profile = load_profile(project.templates, name, root)
+        profile = load_profile(project.templates, name)
         journal = profile.journal
         click.echo(click.style(name, bold=True) + f"  {journal.title}, {journal.article_type}")
         click.echo(f"    style {journal.style} ({journal.citation_look}); takes "

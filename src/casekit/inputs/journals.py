@@ -121,7 +121,7 @@ def available(templates: Path) -> list[str]:
     return sorted(p.stem for p in profiles_dir(templates).glob("*.yaml"))
 
 
-def load_profile(templates: Path, name: str, base: Path) -> Profile:
+def load_profile(templates: Path, name: str) -> Profile:
     """Read and validate ``templates/journals/<name>.yaml``.
 
     Whether its style prints the ``citation_look`` it states, and whether casekit makes
