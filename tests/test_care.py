@@ -34,15 +34,15 @@ from .conftest import plan_for, request_for
 ITEMS = list(care_items())
 
 
-def items_of(project: Path) -> dict[str, CareItem]:
-    """The checklist of the project at ``project``, by item number."""
+def items_of(project: Path, journal: str | None = None) -> dict[str, CareItem]:
+    """The checklist of the project at ``project`` (for ``journal``), by item number."""
     meta = load_manuscript(project / "manuscript" / "manuscript.yaml").value
     records = case_records(
         load_case(
             project / "manuscript" / "case.yaml", project / "manuscript" / "case-schema.yaml"
         ).value
     )
-    document = prepare(plan_for(project)).document
+    document = prepare(plan_for(project, journal=journal)).document
     return {i.item: i for i in checklist(meta, document, project / "templates", records)}
 
 
@@ -310,3 +310,12 @@ def test_a_heading_whose_words_appear_earlier_gets_its_own_page(example: Path) -
     markdown = (example / "build" / "care-checklist.md").read_text(encoding="utf-8")
     assert re.search(r"\| 5a \| .* \| Case presentation \(p\. 3\) \|", markdown)
     assert re.search(r"\| 11a \| .* \| Discussion \(p\. 6\) \|", markdown)
+
+
+def test_a_journal_that_takes_no_abstract_makes_item_3_not_applicable(example: Path) -> None:
+    items = items_of(example, journal="blood-advances")
+    assert {items[n].status for n in ("3a", "3b", "3c", "3d")} == {"not applicable"}
+    assert "26 of 30 items addressed; not applicable: 3a, 3b, 3c, 3d" in checklist_markdown(
+        "T", list(items.values()), {}
+    )
+    assert items_of(example)["3a"].status == "addressed"

@@ -39,7 +39,7 @@ from casekit.rendering.document import Document
 from casekit.rendering.headings import first_heading, level_one_headings
 from casekit.rendering.numbering import LABELS
 
-Status = Literal["addressed", "declared", "missing"]
+Status = Literal["addressed", "declared", "missing", "not applicable"]
 _HEADING_LINE = re.compile(r"^#{1,6}\s.*$", re.MULTILINE)
 
 RECORDS: dict[str, Callable[[Case], bool]] = {
@@ -104,6 +104,10 @@ class Declared:
     """The template and line of the declaration."""
 
 
+NO_ABSTRACT = "the journal takes no abstract"
+"""Where item 3 is addressed when the journal's manuscript has no abstract."""
+
+
 @dataclass(frozen=True)
 class CareItem:
     """One CARE item and where the manuscript addresses it."""
@@ -121,6 +125,8 @@ class CareItem:
 
     @property
     def status(self) -> Status:
+        if self.where == (NO_ABSTRACT,):
+            return "not applicable"
         if self.where:
             return "addressed"
         return "declared" if self.declared else "missing"
@@ -189,7 +195,10 @@ def checklist(
     if 2 <= len(meta.keywords) <= 5:
         add(["2"], "Keywords")
     if document.abstract.strip():
-        add(["3"], first_heading(document.front) or "Abstract")
+        if document.abstract.strip() in document.front:
+            add(["3"], first_heading(document.front) or "Abstract")
+        else:  # the journal's profile leaves the abstract out of the manuscript
+            add(["3"], NO_ABSTRACT)
     for section in document.sections:
         claim(section.template, section.markdown, section.heading)
     for item in document.numbering.items.values():
@@ -345,6 +354,8 @@ def checklist_markdown(title: str, items: list[CareItem], pages: dict[str, int])
     def cells(i: CareItem) -> str:
         if i.status == "addressed":
             return "addressed | " + "; ".join(place(w) for w in i.where)
+        if i.status == "not applicable":
+            return "not applicable | " + "; ".join(i.where)
         if i.status == "declared":
             shown = "; ".join(dict.fromkeys(place(d.place) for d in i.declared))
             return f"**declared, not found** | {shown}"
@@ -353,8 +364,10 @@ def checklist_markdown(title: str, items: list[CareItem], pages: dict[str, int])
     rows = [f"| {i.item} | {i.topic}: {i.text} | {cells(i)} |" for i in items]
     declared = [i.item for i in items if i.status == "declared"]
     missing = [i.item for i in items if i.status == "missing"]
-    addressed = len(items) - len(declared) - len(missing)
-    notes = [f"declared but not found: {', '.join(declared)}"] if declared else []
+    inapplicable = [i.item for i in items if i.status == "not applicable"]
+    addressed = len(items) - len(declared) - len(missing) - len(inapplicable)
+    notes = [f"not applicable: {', '.join(inapplicable)}"] if inapplicable else []
+    notes += [f"declared but not found: {', '.join(declared)}"] if declared else []
     notes += [f"missing: {', '.join(missing)}"] if missing else []
     summary = f"{addressed} of {len(items)} items addressed" + "".join(f"; {n}" for n in notes)
     return "\n".join(
