@@ -18,6 +18,7 @@ SCHEMA_VERSION = 1
 CODES: dict[str, tuple[Severity, str]] = {
     # code: (default severity, what it means)
     "project-unreadable": ("error", "a manuscript file cannot be read or rendered"),
+    "placeholder": ("error", "a `[TO DO: ...]` placeholder is left for the author to replace"),
     "build-failed": ("error", "--built could not build the outputs to compare"),
     "bib-syntax": ("error", "a BibTeX block does not parse"),
     "bib-unreadable": ("error", "the BibTeX store cannot be read"),

@@ -34,12 +34,13 @@ from casekit.core import cachefile
 from casekit.core.errors import CasekitError, Location, StyleError
 from casekit.core.paths import shown
 from casekit.core.project import Project
-from casekit.core.textfile import locate
+from casekit.core.textfile import locate, read_text
 from casekit.core.yamlfile import Loaded
 from casekit.inputs.abbreviations import load_abbreviations, long_forms
 from casekit.inputs.case_file import load_case
 from casekit.inputs.journals import load_profile
 from casekit.inputs.manuscript import Manuscript, load_manuscript
+from casekit.inputs.placeholders import find_placeholders, has_placeholder
 from casekit.inputs.templates import template_files
 from casekit.references.citations import find_citations
 from casekit.references.store import Store, scan_store
@@ -99,7 +100,7 @@ def run_checks(request: Request) -> Report:
     """
     project = request.project
     project.check_exists()
-    problems: list[Problem] = []
+    problems: list[Problem] = list(_placeholders(project))
     summary: dict[str, int] = {}
     meta = _attempt(problems, lambda: load_manuscript(project.manuscript_yaml))
     plan = _plan(request, meta, problems)
@@ -160,6 +161,13 @@ def _care_problems(
     """CARE items a case report leaves out, and those its sections declare but do not show."""
     if not is_case_report(meta.value):
         return []
+    # A section that still holds a placeholder is reported as unfinished already; what
+    # its declared items lack is judged once it is written.
+    rendered = [(s.template, s.markdown) for s in document.sections] + [
+        (project.templates / "front.md.j2", document.front),
+        (project.templates / "back.md.j2", document.back),
+    ]
+    unfinished = {template for template, text in rendered if has_placeholder(text)}
     problems: list[Problem] = []
     for item in checklist(meta.value, document, project.templates, records):
         what = f"CARE item {item.item} ({item.topic}: {item.text})"
@@ -174,6 +182,8 @@ def _care_problems(
                 )
             )
         for declared in item.declared:
+            if declared.location.path in unfinished:
+                continue
             problems.append(
                 Problem(
                     "care-item-unsupported",
@@ -184,6 +194,24 @@ def _care_problems(
                 )
             )
     return problems
+
+
+def _placeholders(project: Project) -> Iterator[Problem]:
+    """Every ``[TO DO: ...]`` left in the manuscript's files and templates."""
+    sources = [*sorted(project.manuscript_yaml.parent.glob("*.yaml")),
+               *template_files(project.templates)]  # fmt: skip
+    for path in sources:
+        try:
+            text = read_text(path)
+        except CasekitError:
+            continue  # reported where the file is read for its contents
+        for found in find_placeholders(path, text):
+            yield Problem(
+                "placeholder",
+                found.location,
+                f"unfinished: {found.text}",
+                "write what it asks for in its place",
+            )
 
 
 def plan_for_built(request: Request) -> Plan:

@@ -361,11 +361,42 @@ def styles_command(search: str | None) -> None:
 
 
 @main.command("new")
-@click.argument("directory", type=click.Path(path_type=Path))
-def new_command(directory: Path) -> None:
-    """Create DIRECTORY as a copy of the example case report, ready to edit and build."""
-    from casekit.inputs.scaffold import new_project
+@click.argument("directory", type=click.Path(path_type=Path), required=False)
+@click.option(
+    "-s",
+    "--starter",
+    "starter_name",
+    default=None,
+    metavar="NAME",
+    help="What the project starts from (default: blank); --list shows the starters.",
+)
+@click.option("--list", "list_starters", is_flag=True, help="List the starters and exit.")
+@click.pass_context
+def new_command(
+    ctx: click.Context, directory: Path | None, starter_name: str | None, list_starters: bool
+) -> None:
+    """Create DIRECTORY as a new manuscript project, ready to edit and build.
 
-    new_project(directory)
-    click.echo(f"created {directory}: edit manuscript/*.yaml and templates/sections/*.md.j2,")
-    click.echo(f"then run `casekit build pdf -C {directory}` (or `make pdf` there)")
+    \b
+    casekit new my-report                    a CARE-structured skeleton (blank)
+    casekit new my-report --starter example  a copy of the worked example
+    casekit new --list                       the starters
+
+    Its Makefile runs this casekit, so `make pdf` works there without casekit on PATH.
+    """
+    from casekit.inputs.scaffold import DEFAULT_STARTER, new_project, starters
+
+    if list_starters:
+        known = starters()
+        width = max(len(name) for name in known)
+        for name, one in known.items():
+            default = " (default)" if name == DEFAULT_STARTER else ""
+            click.echo(f"{name:<{width}}  {one.info.description}{default}")
+        return
+    if directory is None:
+        raise click.UsageError("give the DIRECTORY to create, or --list", ctx)
+    name = starter_name or DEFAULT_STARTER
+    new_project(directory, name)
+    click.echo(f"created {directory} from the {name} starter")
+    click.echo("edit manuscript/*.yaml and templates/sections/*.md.j2, then run `make pdf` there")
+    click.echo(f"(or `casekit build pdf -C {directory}`); `casekit check` lists what is unfinished")

@@ -1,7 +1,8 @@
 # Makefile of a casekit manuscript project (written by `casekit new`).
 # `make pdf` builds build/manuscript.pdf; `make all` builds every format.
-# CASEKIT names the casekit command; override it if casekit is not on PATH,
-# e.g. `make pdf CASEKIT=/path/to/casekit/.venv/bin/casekit`.
+# CASEKIT names the casekit command. `casekit new` writes the path of the casekit
+# that created the project here, so `make pdf` needs no casekit on PATH; another is
+# chosen with `make pdf CASEKIT=/path/to/casekit/.venv/bin/casekit`.
 CASEKIT ?= casekit
 FORMATS := pdf docx html txt md
 # Files every output also depends on, and what must be made before any build (both

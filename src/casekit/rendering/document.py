@@ -26,6 +26,7 @@ from casekit.inputs.casedata import Age, Case
 from casekit.inputs.days import Anchor, DayRef, span
 from casekit.inputs.journals import Journal
 from casekit.inputs.manuscript import Manuscript
+from casekit.inputs.placeholders import highlight
 from casekit.inputs.prose import capfirst
 from casekit.inputs.quantities import Quantity
 from casekit.inputs.templates import COMMENT_END, COMMENT_START
@@ -110,13 +111,17 @@ class Document:
 
     @property
     def markdown(self) -> str:
-        """The whole document as pandoc Markdown with a YAML metadata block."""
-        head = yaml.safe_dump(dict(self.metadata), allow_unicode=True, sort_keys=True)
+        """The whole document as pandoc Markdown with a YAML metadata block, its
+        placeholders highlighted (only here: checks and counts read the text as written)."""
+        metadata = dict(self.metadata)
+        if isinstance(metadata.get("title"), str):
+            metadata["title"] = highlight(metadata["title"])
+        head = yaml.safe_dump(metadata, allow_unicode=True, sort_keys=True)
         body = "\n\n".join(
             part.strip("\n")
             for part in (self.front, *(s.markdown for s in self.sections), self.back)
         )
-        return f"---\n{head}---\n\n{body}\n"
+        return f"---\n{head}---\n\n{highlight(body)}\n"
 
 
 def day(ref: DayRef) -> str:
