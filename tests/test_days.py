@@ -16,8 +16,14 @@ from casekit.inputs.days import Anchor, span
         (Anchor("infusion", signed=False), 28, "day 28"),
         (Anchor("onset", day_name="illness day", count="ordinal"), 0, "illness day 1"),
         (Anchor("onset", day_name="illness day", count="ordinal"), 4, "illness day 5"),
-        (Anchor("onset", day_name="illness day", count="ordinal"), -2,
-         "2 days before illness day 1"),
+        (Anchor("rash onset", day_name="illness day", count="ordinal"), -2,
+         "2 days before rash onset"),
+        (Anchor("surgery", day_name="postoperative day", count="ordinal", first=0), -1,
+         "the day before surgery"),
+        (Anchor("discharge", count="after"), 28, "28 days after discharge"),
+        (Anchor("discharge", count="after"), 1, "the day after discharge"),
+        (Anchor("discharge", count="after"), 0, "the day of discharge"),
+        (Anchor("discharge", count="after"), -3, "3 days before discharge"),
         (Anchor("admission", day_name="hospital day", count="ordinal"), 2, "hospital day 3"),
         (Anchor("surgery", day_name="postoperative day", count="ordinal", first=0), 1,
          "postoperative day 1"),
@@ -25,7 +31,8 @@ from casekit.inputs.days import Anchor, span
          "postoperative day 0"),
     ],
     ids=["signed-after", "anchor-day", "before", "unsigned", "illness-onset", "illness-day-5",
-         "before-onset", "hospital-day", "postoperative-1", "operation-day"],
+         "before-onset", "before-operation", "after-discharge", "day-after", "day-of",
+         "before-discharge", "hospital-day", "postoperative-1", "operation-day"],
 )  # fmt: skip
 def test_each_anchor_names_its_days(anchor: Anchor, offset: int, text: str) -> None:
     assert anchor.name_day(offset) == text

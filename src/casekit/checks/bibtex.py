@@ -148,18 +148,19 @@ _BRACE = re.compile(r"[{}]")
 
 
 def _top_level(text: str) -> str:
-    """``text`` with everything inside braces (and the braces) blanked out."""
+    """``text`` with everything inside braces (and the braces) blanked out by ``·``, so a
+    braced accent keeps its word whole (``M{\\"u}ller`` is one word, ``M···ller``)."""
     if "{" not in text and "}" not in text:
         return text
     out: list[str] = []
     depth = last = 0
     for match in _BRACE.finditer(text):
         at = match.start()
-        out.append(text[last:at] if depth == 0 else " " * (at - last))
-        out.append(" ")
+        out.append(text[last:at] if depth == 0 else "·" * (at - last))
+        out.append("·")
         depth = depth + 1 if match.group() == "{" else max(0, depth - 1)
         last = at + 1
-    out.append(text[last:] if depth == 0 else " " * (len(text) - last))
+    out.append(text[last:] if depth == 0 else "·" * (len(text) - last))
     return "".join(out)
 
 

@@ -52,9 +52,11 @@ class Anchor:
     day_name: str = "day"
     """What its days are called: ``day``, ``illness day``, ``hospital day``,
     ``postoperative day``."""
-    count: Literal["offset", "ordinal"] = "offset"
+    count: Literal["offset", "ordinal", "after"] = "offset"
     """``offset``: the anchor is day 0 and others are signed (``day +28``, ``day −7``);
-    ``ordinal``: days are numbered from ``first`` on the anchor's own day, unsigned."""
+    ``ordinal``: days are numbered from ``first`` on the anchor's own day, unsigned
+    (``hospital day 3``); ``after``: days are told from the anchor in words
+    (``28 days after discharge``, ``the day before discharge``)."""
     first: int = 1
     """For ``ordinal`` counts, the anchor day's number: 1 for illness and hospital days
     (admission is hospital day 1), 0 for postoperative days (the operation is day 0)."""
@@ -64,11 +66,17 @@ class Anchor:
 
     def name_day(self, offset: int) -> str:
         """How the day ``offset`` days from this anchor reads, e.g. ``day +28``,
-        ``hospital day 3``, or ``2 days before hospital day 1``."""
+        ``hospital day 3``, ``28 days after discharge`` or ``the day before surgery``."""
+        if self.count == "after" or (self.count == "ordinal" and offset < 0):
+            # There is no illness day 0 (or preoperative day −1): say it in words.
+            if offset == 0:
+                return f"the day of {self.label}"
+            side = "after" if offset > 0 else "before"
+            days = abs(offset)
+            return (
+                f"the day {side} {self.label}" if days == 1 else f"{days} days {side} {self.label}"
+            )
         if self.count == "ordinal":
-            if offset < 0:  # there is no illness day 0: say how long before day 1
-                days = "day" if offset == -1 else "days"
-                return f"{-offset} {days} before {self.day_name} {self.first}"
             return f"{self.day_name} {self.first + offset}"
         if offset == 0:
             return f"{self.day_name} 0"

@@ -46,7 +46,15 @@ RULES: tuple[tuple[str, str | tuple[str, int]], ...] = (
     ("date", (rf"\b[0-3]?\d(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\b\.?(?:\s+{_YEAR})?")),
     (
         "date",
-        (r"\b(?:born|admitted|discharged|died|DOB|date of birth)\b[^.\n]{0,20}\d", re.IGNORECASE),
+        # A number after "admitted" may be a date; a relative day ("admitted on hospital
+        # day 4") or a span ("discharged after 6 days") is not.
+        (
+            r"\b(?:born|admitted|discharged|died|DOB|date of birth)\b[^.\n]{0,20}"
+            r"(?<!\d)(?<!day )(?<!days )(?<!day \+)(?<!day −)(?<!week )(?<!weeks )"
+            r"(?<!month )(?<!months )(?<!year )(?<!years )\d+"
+            r"(?![\d.,]*\s*(?:days?|weeks?|months?|years?|hours?|h|am|pm)\b)",
+            re.IGNORECASE,
+        ),
     ),
     # (C) ages over 89
     (
@@ -85,7 +93,8 @@ RULES: tuple[tuple[str, str | tuple[str, int]], ...] = (
             r"beneficiary(?: number| ID)?|licen[cs]e(?: number| no\.?| plate)?|"
             r"certificate(?: number| no\.?)?|serial(?: number| no\.?)?|device ID|VIN|"
             r"plate(?: number)?|patient ID|case (?:number|no\.?))"
-            r"(?![a-z])\s*[:#]?\s*[A-Z0-9][A-Z0-9-]{3,}",
+            # An identifier holds a digit: "serial biomarkers" names no device.
+            r"(?![a-z])\s*[:#]?\s*(?=[A-Z-]*\d)[A-Z0-9][A-Z0-9-]{3,}",
             re.IGNORECASE,
         ),
     ),
