@@ -87,6 +87,7 @@ def test_range_marks_are_en_dashes(built_example: BuildResult) -> None:
 
 
 def test_txt_matches_golden_file(built_example: BuildResult) -> None:
+    """Regenerate with: .venv/bin/casekit build txt && cp build/manuscript.txt tests/golden/"""
     golden = (Path(__file__).parent / "golden" / "manuscript.txt").read_text(encoding="utf-8")
     assert built_example.outputs["txt"].read_text(encoding="utf-8") == golden
 

@@ -99,4 +99,5 @@ def test_numbers_and_quantities() -> None:
     assert num(3.0) == "3"
     assert num(12000) == "12,000"
     assert qty(Quantity(6.3, "%")) == "6.3%"
-    assert qty(Quantity(6.1, "kg")) == "6.1 kg"
+    assert qty(Quantity(6.1, "kg")) == "6.1\u00a0kg"  # never broken across lines
+    assert str(Quantity(1250, "ng/L")) == "1,250\u00a0ng/L"

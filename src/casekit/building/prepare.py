@@ -73,6 +73,7 @@ def render(plan: Plan, case: Case) -> Document:
         plan.journal,
         plan.review,
         abbreviations.value if abbreviations else None,
+        {h: plan.manuscript.where(f"statements.{h}") for h in plan.manuscript.value.statements},
     )
 
 

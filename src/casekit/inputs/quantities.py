@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Literal
 
 
 def number(value: float) -> str:
-    """A measured value as the text prints it: ``1,250``, ``0.001``, ``4.5``."""
-    return f"{value:,g}".replace("-", "−")
+    """A measured value as the text prints it, with the digits it was given: ``1,250``,
+    ``0.001``, ``4.5``, ``1,234,567``; never in exponent form."""
+    text = format(Decimal(repr(float(value))), ",f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace("-", "−")
+
+
+def with_unit(amount: str, unit: str) -> str:
+    """A number and its unit as typeset: ``%`` and ``°`` closed up, any other unit after
+    a no-break space, so that ``38.1 °C`` or ``6.1 kg`` never breaks across lines."""
+    return f"{amount}{unit}" if unit in ("%", "°") else f"{amount}\u00a0{unit}"
 
 
 @dataclass(frozen=True)
@@ -21,8 +32,7 @@ class Quantity:
     """Its unit, e.g. ``mg/m2`` or ``%``."""
 
     def __str__(self) -> str:
-        sep = "" if self.unit in ("%", "°") else " "
-        return f"{number(self.value)}{sep}{self.unit}"
+        return with_unit(number(self.value), self.unit)
 
 
 @dataclass(frozen=True)

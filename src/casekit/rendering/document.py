@@ -28,7 +28,7 @@ from casekit.inputs.journals import Journal
 from casekit.inputs.manuscript import Manuscript
 from casekit.inputs.placeholders import highlight
 from casekit.inputs.prose import capfirst
-from casekit.inputs.quantities import Quantity
+from casekit.inputs.quantities import Quantity, with_unit
 from casekit.inputs.templates import COMMENT_END, COMMENT_START
 from casekit.references.citations import find_citations
 from casekit.rendering.counts import Counts, figures_and_tables, words
@@ -138,9 +138,8 @@ def num(value: float, digits: int = 2) -> str:
 
 
 def qty(quantity: Quantity, digits: int = 2) -> str:
-    """A quantity with its unit; ``%`` is set closed up, other units after a space."""
-    sep = "" if quantity.unit in ("%", "°") else " "
-    return f"{num(quantity.value, digits)}{sep}{quantity.unit}"
+    """A quantity with its unit, rounded to ``digits`` decimals (see ``with_unit``)."""
+    return with_unit(num(quantity.value, digits), quantity.unit)
 
 
 def age_adjective(age: Age) -> str:
@@ -286,6 +285,7 @@ def render_document(
     journal: Journal | None = None,
     review: bool = False,
     abbreviations: Mapping[str, Abbreviation] | None = None,
+    statement_where: Mapping[str, Location] | None = None,
 ) -> Document:
     """Render front matter, the body sections, and back matter.
 
@@ -341,8 +341,12 @@ def render_document(
         title_characters=len(meta.title),
         authors=len(meta.authors),
     )
+    # Statements are templates too: a patient-perspective statement can print the
+    # case data's own words, `{{ case.patient_perspective }}`, instead of a copy.
     context["statements"] = {
-        heading: text
+        heading: render_string(
+            env, text, (statement_where or {}).get(heading, abstract_where), **context
+        ).strip()
         for heading, text in meta.statements.items()
         if not (review and heading in meta.review_omits)
     }
