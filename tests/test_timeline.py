@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from casekit.inputs.case_file import load_case
@@ -46,3 +48,32 @@ def test_an_unknown_series_is_named() -> None:
 )  # fmt: skip
 def test_labels_keep_their_capitals(text: str, shown: str) -> None:
     assert capital(text) == shown
+
+
+def test_interventions_join_with_their_doses_steps_and_changes(tmp_path: Path) -> None:
+    path = tmp_path / "case.yaml"
+    path.write_text(
+        """\
+patient: {age: {value: 62, unit: years}, sex: female}
+presenting_concerns: [rash]
+consent: given
+anchors: {rash: {label: rash onset, day_name: illness day, count: ordinal}}
+interventions:
+  - name: prednisolone
+    start: rash+6
+    dose: {value: 60, unit: mg}
+    schedule:
+      - {at: rash+20, dose: {value: 40, unit: mg}}
+    changes:
+      - {at: rash+30, change: tapering paused, rationale: eosinophils rose}
+""",
+        encoding="utf-8",
+    )
+    case = load_case(path).value
+    rows = timeline_rows(case, events=False, interventions=True)
+    assert [(r.day, r.event, r.result) for r in rows] == [
+        (6, "Prednisolone", "60\u00a0mg"),
+        (20, "Prednisolone", "40\u00a0mg"),
+        (30, "Tapering paused", ""),
+    ]
+    assert timeline_rows(case, events=False) == []

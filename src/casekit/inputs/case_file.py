@@ -3,6 +3,7 @@ on the values (anchors, units, percentages, log-scale values, grades, unique ids
 
 from __future__ import annotations
 
+import re
 from dataclasses import field, make_dataclass
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,9 @@ from casekit.inputs.casedata import Case, item_id, walk
 from casekit.inputs.days import DayRef
 from casekit.inputs.facts import check_facts, facts_class, load_schema
 from casekit.inputs.quantities import Quantity
+
+_GRADE = re.compile(r"(?:I{1,3}|IV|V)[a-d]?")
+"""A grade written in Roman numerals with an optional letter (Clavien–Dindo IIIa)."""
 
 
 def load_case(path: Path, schema_path: Path | None = None) -> Loaded[Case]:
@@ -150,12 +154,23 @@ def _check_values(loaded: Loaded[Case], errors: Collector) -> None:
                     )
                 )
     for i, ae in enumerate(case.adverse_events):
-        if ae.grade is not None and not 1 <= ae.grade <= 5:
+        if ae.grade is None:
+            continue
+        where = loaded.where(f"adverse_events.{i}.grade")
+        if ae.grade.isdigit() and not 1 <= int(ae.grade) <= 5:
             errors.add(
                 InputError(
                     f"grade {ae.grade} is outside 1–5",
-                    loaded.where(f"adverse_events.{i}.grade"),
+                    where,
                     hint="adverse-event grades run from 1 to 5",
+                )
+            )
+        elif not ae.grade.isdigit() and not _GRADE.fullmatch(ae.grade):
+            errors.add(
+                InputError(
+                    f"grade {ae.grade!r} is neither a number nor a grade such as IIIa",
+                    where,
+                    hint="write the grade as the scale numbers it: 1–5, or I–V with a letter",
                 )
             )
 

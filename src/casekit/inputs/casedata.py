@@ -286,8 +286,9 @@ class AdverseEvent:
     """Onset."""
     name: str
     """Event, e.g. ``acute kidney injury``."""
-    grade: int | None = None
-    """Grade on ``scale``, 1–5."""
+    grade: str | None = None
+    """Grade on ``scale``: a number 1–5 (CTCAE, ASTCT, MAGIC), or the scale's own form
+    (Clavien–Dindo ``IIIa``)."""
     scale: str | None = None
     """Grading scale, e.g. ``CTCAE`` or ``KDIGO``."""
     management: str = ""

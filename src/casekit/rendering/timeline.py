@@ -31,10 +31,12 @@ def timeline_rows(
     series: Iterable[str] = (),
     events: bool = True,
     adverse_events: bool = True,
+    interventions: bool = False,
 ) -> list[TimelineRow]:
     """The timeline table, by day: the timeline's events (unless ``events`` is false),
-    every point of the named ``series``, and the adverse events (unless
-    ``adverse_events`` is false).
+    every point of the named ``series``, the adverse events (unless ``adverse_events``
+    is false), and with ``interventions`` each intervention's start with its dose, each
+    step of its schedule (a taper) and each change to it.
 
     A measurement or adverse event takes the phase of the last event on or before its
     day. Labels keep their capitals: a first word such as ``hs-cTnT`` stays as written,
@@ -48,6 +50,10 @@ def timeline_rows(
             if case.absolute(event.at) <= day:
                 phase = event.phase
         return phase
+
+    def row(at: DayRef, event: str, result: str) -> TimelineRow:
+        day = case.absolute(at)
+        return TimelineRow(day, at, phase_on(day), event, result)
 
     rows = []
     if events:
@@ -71,6 +77,15 @@ def timeline_rows(
             if ae.grade is not None:
                 result = f"grade {ae.grade}" + (f" ({ae.scale})" if ae.scale else "")
             rows.append(TimelineRow(day, ae.at, phase_on(day), capital(ae.name), result))
+    if interventions:
+        for given in case.interventions:
+            name = capital(given.name)
+            dose = str(given.dose) if given.dose else ""
+            rows.append(row(given.start, name, dose))
+            for step in given.schedule:
+                rows.append(row(step.at, name, str(step.dose)))
+            for change in given.changes:
+                rows.append(row(change.at, capital(change.change), ""))
     order = {id(r): i for i, r in enumerate(rows)}
     return sorted(rows, key=lambda r: (r.day, order[id(r)]))
 
