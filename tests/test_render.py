@@ -6,10 +6,15 @@ from pathlib import Path
 
 import pytest
 
+from casekit.building.prepare import prepare
 from casekit.core.errors import Location, TemplateError
 from casekit.inputs.days import DayRef
 from casekit.inputs.quantities import Quantity
 from casekit.rendering.document import day, environment, num, qty, render_file, render_string
+from casekit.rendering.figures import Figure
+from casekit.rendering.timeline_figure import TimelineOptions
+
+from .conftest import plan_for
 
 
 def _templates(tmp_path: Path, **files: str) -> Path:
@@ -101,3 +106,24 @@ def test_numbers_and_quantities() -> None:
     assert qty(Quantity(6.3, "%")) == "6.3%"
     assert qty(Quantity(6.1, "kg")) == "6.1\u00a0kg"  # never broken across lines
     assert str(Quantity(1250, "ng/L")) == "1,250\u00a0ng/L"
+
+
+def _figure_call(project: Path, options: str, after: str = "") -> None:
+    case_template = project / "templates" / "sections" / "case.md.j2"
+    text = case_template.read_text(encoding="utf-8")
+    old = '{{ figure("timeline", "Timeline of care.'
+    assert old in text
+    new = f'{{{{ figure("timeline", {options}caption="Timeline of care.'
+    case_template.write_text(text.replace(old, new) + after, encoding="utf-8")
+
+
+def test_the_document_carries_each_figures_options(example: Path) -> None:
+    _figure_call(example, "xlim=[0, 240], ")
+    (figure,) = prepare(plan_for(example)).document.figures
+    assert figure == Figure("timeline", "timeline", TimelineOptions((("mrd",),), xlim=(0, 240)))
+
+
+def test_a_figure_placed_twice_with_other_options_is_refused(example: Path) -> None:
+    _figure_call(example, "", after='\n{{ figure("timeline", "Again.", xlim=[0, 30]) }}\n')
+    with pytest.raises(TemplateError, match=r"figure\('timeline'\) is placed twice"):
+        prepare(plan_for(example))

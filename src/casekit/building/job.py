@@ -29,8 +29,8 @@ def make_job(prepared: Prepared, work: Path, epoch: int) -> Job:
     bibliography.write_text(prepared.store.subset(prepared.keys), encoding="utf-8")
     args = citeproc_args(work, plan.style, bibliography)
     figures = prepared.document.figures
-    for name in figures:
-        make_figure(name, prepared.case, work / "figures", project.cache)
+    for figure in figures:
+        make_figure(figure, prepared.case, work / "figures", project.cache)
     layout = plan.layout
     reference = project.reference_docx
     if not plan.own_reference_docx:

@@ -32,11 +32,13 @@ from casekit.inputs.quantities import Quantity, with_unit
 from casekit.inputs.templates import COMMENT_END, COMMENT_START
 from casekit.references.citations import find_citations
 from casekit.rendering.counts import Counts, figures_and_tables, words
-from casekit.rendering.figures import FIGURES
+from casekit.rendering.figures import Figure, figure_spec
 from casekit.rendering.headings import Headings, cited_region, first_heading
 from casekit.rendering.helpers import register
+from casekit.rendering.labs import lab_rows
 from casekit.rendering.numbering import Numbering
 from casekit.rendering.timeline import timeline_rows
+from casekit.rendering.timeline_figure import FigureOptionError
 
 
 @dataclass(frozen=True)
@@ -86,8 +88,8 @@ class Document:
     """Word and item counts, as journals define them."""
     abstract: str = ""
     """The rendered abstract (also part of ``front``)."""
-    figures: tuple[str, ...] = ()
-    """Figures the document places, by name (drawn at build time)."""
+    figures: tuple[Figure, ...] = ()
+    """Figures the document places, with their options (drawn at build time)."""
     numbering: Numbering = field(default_factory=Numbering)
     """Figure and table numbers, with their mentions and placements."""
     abbreviation_scopes: dict[str, Scope] = field(default_factory=dict)
@@ -187,7 +189,7 @@ def environment(templates: Path, cache: Path | None = None) -> SandboxedEnvironm
         keep_trailing_newline=True,
         autoescape=False,
     )
-    register(env, filters=FILTERS, helpers={"timeline_rows": timeline_rows})
+    register(env, filters=FILTERS, helpers={"timeline_rows": timeline_rows, "lab_rows": lab_rows})
     return env
 
 
@@ -295,13 +297,13 @@ def render_document(
     """
     env = environment(project_templates, cache)
     numbering = Numbering()
-    placed_figures: list[str] = []
+    placed_figures: dict[str, Figure] = {}
 
-    def figure(name: str, caption: str) -> str:
-        if name not in FIGURES:
-            raise ValueError(f"unknown figure {name!r}; casekit draws: {', '.join(FIGURES)}")
+    def figure(name: str, caption: str, kind: str | None = None, **options: Any) -> str:
+        spec = figure_spec(case, name, kind, **options)
+        if placed_figures.setdefault(name, spec) != spec:
+            raise FigureOptionError(f"figure({name!r}) is placed twice, with other options")
         item = numbering.place("fig", name)
-        placed_figures.append(name)
         return f"![Figure {item.number}. {caption}](figures/{name}){{#fig-{name}}}"
 
     def table_caption(name: str, caption: str) -> str:
@@ -374,7 +376,7 @@ def render_document(
         metadata,
         context["counts"],
         abstract,
-        tuple(dict.fromkeys(placed_figures)),
+        tuple(placed_figures.values()),
         numbering,
         scopes,
     )

@@ -29,7 +29,8 @@ def usage(name: str, helper: Callable[..., Any], *, is_filter: bool = False) -> 
     """How the helper is called: ``abbr(short, start=False, article=None)``, or for a
     filter ``quantity | qty(digits=2)``."""
     params = list(inspect.signature(helper).parameters.values())
-    shown = [p.name if p.default is inspect.Parameter.empty else f"{p.name}={p.default!r}"
+    shown = [f"**{p.name}" if p.kind is p.VAR_KEYWORD
+             else p.name if p.default is inspect.Parameter.empty else f"{p.name}={p.default!r}"
              for p in params]  # fmt: skip
     if is_filter and shown:
         rest = f"({', '.join(shown[1:])})" if len(shown) > 1 else ""
@@ -51,6 +52,8 @@ def checked(
             raise HelperArgumentError(f"{name}() {exc} ({accepts})") from None
         try:
             return helper(*args, **kwargs)
+        except HelperArgumentError:
+            raise  # a helper that checks its own options (figure) has said what is wrong
         except (TypeError, AttributeError) as exc:
             # A value of the wrong kind fails inside the helper (a text where a quantity
             # belongs); its own message names Python's internals, not the helper.
