@@ -63,3 +63,12 @@ def test_short_forms_take_the_article_of_their_first_letters_name(
 )
 def test_long_forms_take_the_article_of_their_first_sound(long: str, expected: str) -> None:
     assert article_for_words(long) == expected
+
+
+def test_literal_prints_data_as_written() -> None:
+    from casekit.inputs.prose import literal
+    from casekit.typesetting import pandoc
+
+    text = "HLA-B*58:01, then HLA-B*58:01 again [sic] a_b_c @key <x> 2^3"
+    printed = str(pandoc.run(["-f", "markdown", "-t", "plain"], stdin=literal(text)))
+    assert printed.strip() == text

@@ -81,3 +81,13 @@ def article_for_words(text: str) -> Article:
         if lower[:length] in sounds:
             return sounds[lower[:length]]
     return "an" if lower[:1] in set("aeiou") else "a"
+
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]<>#+!|~^$@])")
+
+
+def literal(text: str) -> str:
+    """Text from the data as it must print, with every character Markdown would read as
+    markup escaped: ``HLA-B*58:01`` stays ``HLA-B*58:01`` instead of starting emphasis,
+    and ``@`` never starts a citation."""
+    return _MARKDOWN.sub(r"\\\1", str(text))

@@ -27,7 +27,7 @@ from casekit.inputs.days import Anchor, DayRef, span
 from casekit.inputs.journals import Journal
 from casekit.inputs.manuscript import Manuscript
 from casekit.inputs.placeholders import highlight
-from casekit.inputs.prose import capfirst
+from casekit.inputs.prose import capfirst, literal
 from casekit.inputs.quantities import Quantity, with_unit
 from casekit.inputs.templates import COMMENT_END, COMMENT_START
 from casekit.references.citations import find_citations
@@ -163,6 +163,7 @@ FILTERS: Mapping[str, Callable[..., str]] = types.MappingProxyType(
         "months": months,
         "span": span,
         "capfirst": capfirst,
+        "literal": literal,
     }
 )
 
