@@ -232,3 +232,29 @@ def test_a_second_figure_of_a_kind_has_its_own_name(case: Case, tmp_path: Path) 
     spec = figure_spec(case, "inflammation", kind="timeline", panels=[["crp", "esr"]])
     assert spec == Figure("inflammation", "timeline", spec.options)
     assert make_figure(spec, case, tmp_path, None)["svg"].name == "inflammation.svg"
+
+
+def test_a_phase_that_comes_back_gets_a_second_bar(tmp_path: Path) -> None:
+    """Each stretch of a phase runs until the next phase begins: a readmission draws a
+    second hospital bar instead of one bar across the time at home."""
+    path = tmp_path / "case.yaml"
+    path.write_text(
+        """\
+patient: {age: {value: 70, unit: years}, sex: female}
+presenting_concerns: [dyspnoea]
+consent: given
+anchors: {admission: {label: admission}}
+timeline:
+  - {at: admission, phase: Hospital, event: Admission}
+  - {at: admission+5, phase: Home, event: Discharge}
+  - {at: admission+20, phase: Hospital, event: Readmission}
+  - {at: admission+24, phase: Home, event: Discharge}
+""",
+        encoding="utf-8",
+    )
+    simple = load_case(path).value
+    lanes = timeline_data(simple, figure_spec(simple, "timeline").options)["lanes"]
+    assert {lane["phase"]: lane["spans"] for lane in lanes} == {
+        "Hospital": [[0, 5], [20, 24]],
+        "Home": [[5, 20], [24, 24]],
+    }

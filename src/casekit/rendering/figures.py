@@ -33,7 +33,7 @@ from casekit.rendering.timeline_figure import (
     timeline_options,
 )
 
-FIGURE_VERSION = 3
+FIGURE_VERSION = 4
 """Part of every cache key: raise it when a drawing changes."""
 FORMATS = ("svg", "png")
 

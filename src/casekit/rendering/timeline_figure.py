@@ -191,9 +191,18 @@ def timeline_data(case: Case, options: TimelineOptions) -> dict[str, Any]:
     drawn = [name for panel in options.panels for name in panel]
     rows = timeline_rows(case, series=drawn) if options.lanes else []
     lanes: dict[str, dict[str, Any]] = {}
+    runs: list[list[Any]] = []  # [phase, first day] of each stretch of one phase, in order
     for row in rows:  # rows are in day order: a lane starts on its phase's first day
-        lane = lanes.setdefault(row.phase, {"phase": row.phase, "start": row.day, "days": []})
+        lane = lanes.setdefault(row.phase, {"phase": row.phase, "days": [], "spans": []})
         lane["days"].append(row.day)
+        if not runs or runs[-1][0] != row.phase:
+            runs.append([row.phase, row.day])
+    # A phase lasts until the next one begins (the last, to its last day); a phase that
+    # comes back (a readmission) gets a second bar on its lane.
+    last = max((row.day for row in rows), default=0)
+    ends = [start for _, start in runs[1:]] + [last]
+    for (phase, start), end in zip(runs, ends[: len(runs)], strict=True):
+        lanes[phase]["spans"].append([start, end])
     colour = {name: COLOURS[i % len(COLOURS)] for i, name in enumerate(drawn)}
     panels = [
         {"axes": [_axis(case, [n for n in panel if case.series[n].unit == unit], colour, options)
@@ -335,11 +344,11 @@ def draw_timeline(data: dict[str, Any], target: Path) -> dict[str, Path]:
 
 
 def _draw_lanes(row: Sequence[Any], lanes: list[dict[str, Any]]) -> None:
-    ends = [lane["start"] for lane in lanes[1:]] + [max(max(lane["days"]) for lane in lanes)]
     for axis in row:
-        for i, (lane, end) in enumerate(zip(lanes, ends, strict=True)):
-            axis.barh(i, max(end - lane["start"], 2), left=lane["start"], height=0.6,
-                      color=LANE_COLOURS[i % len(LANE_COLOURS)])  # fmt: skip
+        for i, lane in enumerate(lanes):
+            for start, end in lane["spans"]:
+                axis.barh(i, max(end - start, 2), left=start, height=0.6,
+                          color=LANE_COLOURS[i % len(LANE_COLOURS)])  # fmt: skip
             axis.plot(lane["days"], [i] * len(lane["days"]), "k|", markersize=7)
     row[0].set_yticks(range(len(lanes)), [lane["phase"] for lane in lanes])
     row[0].set_ylim(len(lanes) - 0.4, -0.6)
