@@ -10,6 +10,7 @@ every error of the file at once; a syntax error stops PyYAML, so it comes alone.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import types
 import typing
 from collections.abc import Mapping
@@ -96,6 +97,12 @@ def compose(text: str, path: Path) -> yaml.Node | None:
     except yaml.YAMLError as exc:
         raise InputError(f"YAML error: {exc}", Location(path)) from None
     return node
+
+
+@functools.cache
+def _hints(cls: type) -> dict[str, Any]:
+    """A dataclass's resolved field types (resolving them costs more than converting)."""
+    return get_type_hints(cls)
 
 
 def load(path: Path, cls: type[T]) -> Loaded[T]:
@@ -310,7 +317,7 @@ class _Converter:
             return self.fail(
                 node, field, f"expected a mapping of {cls.__name__} fields, found {_describe(node)}"
             )
-        hints = get_type_hints(cls)
+        hints = _hints(cls)
         fields = {f.name: f for f in dataclasses.fields(cls) if f.init}
         values: dict[str, Any] = {}
         unknown: list[tuple[yaml.Node, yaml.Node, str]] = []

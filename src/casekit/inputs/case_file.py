@@ -83,7 +83,8 @@ def case_class(schema: type | None) -> type[Case]:
 def _check_anchors(loaded: Loaded[Case], errors: Collector) -> None:
     case = loaded.value
     roots = [name for name, a in case.anchors.items() if a.at is None]
-    if not case.anchors and not any(True for _ in walk(case, "", DayRef)):
+    refs = list(walk(case, "", DayRef))
+    if not case.anchors and not refs:
         return  # a case that places nothing in time needs no anchors
     if len(roots) != 1:
         errors.add(
@@ -118,7 +119,7 @@ def _check_anchors(loaded: Loaded[Case], errors: Collector) -> None:
                 break
             seen.add(target)
             current = case.anchors[target]
-    for field_path, ref in walk(case, "", DayRef):
+    for field_path, ref in refs:
         if ref.anchor not in case.anchors and not field_path.startswith("anchors."):
             errors.add(
                 InputError(

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields, is_dataclass
+from functools import cached_property
 from typing import Any, Literal, TypeVar
 
 from casekit.inputs.days import Anchor, DayRef
@@ -369,11 +370,11 @@ class Case:
 
     def absolute(self, ref: DayRef) -> int:
         """Days since the root anchor."""
-        return self._offsets()[ref.anchor] + ref.day
+        return self._offsets[ref.anchor] + ref.day
 
     def absolute_anchor(self, name: str) -> int:
         """Days from the root anchor to anchor ``name``."""
-        return self._offsets()[name]
+        return self._offsets[name]
 
     def between(self, start: DayRef, end: DayRef) -> int:
         """Days from ``start`` to ``end``."""
@@ -381,7 +382,7 @@ class Case:
 
     def relative(self, ref: DayRef, anchor: str) -> DayRef:
         """The same day, counted from another anchor."""
-        return DayRef(anchor, self.absolute(ref) - self._offsets()[anchor])
+        return DayRef(anchor, self.absolute(ref) - self._offsets[anchor])
 
     def day(self, ref: DayRef, anchor: str | None = None) -> str:
         """How a day reads, counted from ``anchor`` (default: the one it was written
@@ -395,11 +396,12 @@ class Case:
     def item(self, id: str) -> Any:
         """The point, test, event, intervention, outcome, adverse event or score named
         ``id`` (ids are unique in a case)."""
-        found = self._ids().get(id)
+        found = self._ids.get(id)
         if found is None:
             raise ValueError(f"no item with id {id!r} in the case data")
         return found[1]
 
+    @cached_property
     def _ids(self) -> dict[str, tuple[str, Any]]:
         named: dict[str, tuple[str, Any]] = {}
         for path, value in walk(self, "", object):
@@ -408,6 +410,7 @@ class Case:
                 named.setdefault(ident, (path, value))
         return named
 
+    @cached_property
     def _offsets(self) -> dict[str, int]:
         offsets: dict[str, int] = {}
         for name in self.anchors:
