@@ -35,8 +35,19 @@ CODES: dict[str, tuple[Severity, str]] = {
     "bad-year": ("error", "a year is not a plausible four-digit year"),
     "bad-pages": ("error", "a page range is malformed or runs backwards"),
     "latex-accent": ("warning", "an accent written in a way that prints wrongly"),
-    "unbraced-particle": ("warning", "a name particle (da, van, de la) is not braced"),
-    "unprotected-acronym": ("warning", "an acronym in a title is not protected by braces"),
+    "unbraced-particle": (
+        "warning",
+        "a name particle (da, van, de la) is not braced, so it prints after the initials",
+    ),
+    "misread-name": (
+        "warning",
+        "a name pandoc reads wrongly: an organisation as a person, a suffix or initials as "
+        "the family name",
+    ),
+    "unprotected-acronym": (
+        "warning",
+        "a capital letter in a title that the style's sentence case lower-cases (CAR-T as CAR-t)",
+    ),
     "typed-citation": ("error", "a citation number is typed by hand instead of cited by key"),
     "forbidden-citation": ("warning", "a citation where the manuscript's rules forbid one"),
     "printed-mismatch": ("error", "a built output prints citations that disagree with the sources"),

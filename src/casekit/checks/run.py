@@ -48,7 +48,7 @@ from casekit.references.styles import DEFAULT_STYLE
 from casekit.rendering.document import Document, Part
 from casekit.typesetting.formats import FORMATS
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 T = TypeVar("T")
 
 

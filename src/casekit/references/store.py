@@ -232,12 +232,19 @@ def _parse_all(text: str, path: Path, digest: str, cache_dir: Path | None) -> tu
                 raw=(block.raw or "").strip(),
                 crossref=values.get("crossref"),
             )
+    lower_keys = {k.lower(): k for k in entries}
     for key, entry in entries.items():
         if entry.crossref is not None and entry.crossref not in entries:
+            # BibTeX finds a parent whatever the case of its key; pandoc does not, and
+            # prints the entry without what it inherits.
+            near = lower_keys.get(entry.crossref.lower())
             error = BibError(
-                f"entry {key!r} has crossref {entry.crossref!r}, which is not in the store",
+                f"entry {key!r} has crossref {entry.crossref!r}, which is not in the store"
+                + (f"; its key is {near!r}, which differs only in case" if near else ""),
                 Location(path, entry.line, None, f"{key}.crossref"),
-                hint="add the parent entry or remove the crossref field",
+                hint=f"write crossref = {{{near}}}"
+                if near
+                else "add the parent entry or remove the crossref field",
             )
             failures.append(StoreFailure("missing-crossref", error))
     preamble = "\n\n".join(
