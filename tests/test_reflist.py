@@ -133,3 +133,23 @@ def test_edited_works_print_their_editors_after_the_names(
     assert edited[4].startswith("Matuz R, editor. Contemporary literary criticism")
     assert edited[7].startswith("Vizedom MB, Caffee GL, translators.")
     assert not [e for e in printed.entries if re.search(r"\b(?:editors?|translators?)[A-Z]", e)]
+
+
+def test_check_reports_a_printed_defect_at_the_cited_keys_line(example: Path) -> None:
+    """End to end: a biblatex @set prints an empty entry in every output read back."""
+    from casekit.checks.run import run_checks
+
+    from .conftest import request_for
+
+    bib = example / "references.bib"
+    line = bib.read_text(encoding="utf-8").count("\n") + 2
+    with bib.open("a", encoding="utf-8") as handle:
+        handle.write("\n@set{both,\n  entryset = {brown2019,pieters2007},\n}\n")
+    intro = example / "templates" / "sections" / "introduction.md.j2"
+    intro.write_text(intro.read_text(encoding="utf-8") + "\nA set.[@both]\n", encoding="utf-8")
+    build(plan_for(example, "txt", "docx"))
+    problems = [p for p in run_checks(request_for(example)).problems if p.code in DEFECTS]
+    assert [(p.code, p.location.path, p.location.line, p.location.field) for p in problems] == [
+        ("printed-empty-entry", bib, line, "both")
+    ]
+    assert "in manuscript.docx, manuscript.txt" in problems[0].message
