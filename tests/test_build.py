@@ -195,6 +195,7 @@ def test_dependent_style_builds_offline_via_its_parent(example: Path) -> None:
         "parent": "american-medical-association",
         "sha256": manifest["style"]["sha256"],
         "look": manifest["style"]["look"],
+        "repairs": ["name-before-label"],  # AMA labels editors without a <name/>
     }
     assert manifest["style"]["look"]["superscript"] is True  # AMA's numbers are raised
     assert manifest["outputs"]["manuscript.txt"]["style"] == manifest["style"]

@@ -31,3 +31,24 @@ def test_the_pdf_outline_lists_each_heading_with_its_page(built_example: BuildRe
     outline = readback.pdf_outline(built_example.outputs["pdf"])
     assert outline[:3] == [("Abstract", 1), ("Introduction", 2), ("Case presentation", 3)]
     assert [page for _, page in outline] == sorted(page for _, page in outline)
+
+
+@pytest.mark.parametrize(
+    ("text", "entries"),
+    [
+        ("1. Smith A. Title.\n\n2. Jones B. Other\ntitle.\n", ("Smith A. Title.", "Jones B. Other title.")),
+        ("[1] Smith A.\n[2] Jones B.\n", ("Smith A.", "Jones B.")),
+        ("1 Smith A.\n2 Jones B.\n", ("Smith A.", "Jones B.")),
+        ("1. Smith A.\n\n2.\n\n3. Lee C.\n", ("Smith A.", "", "Lee C.")),
+        ("1. Smith A. Dose\n1.5 mg.\n2. Jones B.\n", ("Smith A. Dose 1.5 mg.", "Jones B.")),
+        ("1. Smith A. In\n2\n", ("Smith A. In 2",)),
+    ],
+    ids=["numbered", "bracketed", "bare-number", "empty-entry", "number-in-text", "bare-2-is-text"],
+)  # fmt: skip
+def test_reference_list_entries(text: str, entries: tuple[str, ...]) -> None:
+    assert readback.list_entries(text) == entries
+
+
+def test_page_furniture_is_left_out_of_pdf_text() -> None:
+    pages = ["Running head\nReferences\n1. Smith A. Title\n3", "Running head\ncontinued.\n2. B.\n4"]
+    assert readback._without_furniture(pages) == "References\n1. Smith A. Title\ncontinued.\n2. B."

@@ -14,6 +14,7 @@ from pathlib import Path
 from casekit.building.prepare import Prepared
 from casekit.data import data_file
 from casekit.references.citations import Citation
+from casekit.references.repairs import repair_bibtex
 from casekit.references.styles import Style
 from casekit.rendering.figures import make_figure
 from casekit.typesetting.formats import Job
@@ -26,7 +27,8 @@ def make_job(prepared: Prepared, work: Path, epoch: int) -> Job:
     markdown = work / "manuscript.md"
     markdown.write_text(prepared.document.markdown, encoding="utf-8")
     bibliography = work / BIBLIOGRAPHY_FILE
-    bibliography.write_text(prepared.store.subset(prepared.keys), encoding="utf-8")
+    # repair_bibtex: LaTeX pandoc would print literally (references/repairs.py)
+    bibliography.write_text(repair_bibtex(prepared.store.subset(prepared.keys)), encoding="utf-8")
     args = citeproc_args(work, plan.style, bibliography)
     figures = prepared.document.figures
     for figure in figures:
@@ -79,7 +81,7 @@ def citeproc_args(work: Path, style: Style, bibliography: Path) -> tuple[str, ..
     """
     for name in (DEDUPE_FILTER, NO_BREAK_FILTER, FIGURES_FILTER):
         (work / name).write_bytes(data_file(name).read_bytes())
-    (work / STYLE_FILE).write_bytes(style.path.read_bytes())
+    (work / STYLE_FILE).write_bytes(style.csl().encode("utf-8"))  # repaired (repairs.py)
     if bibliography.parent.resolve() != work.resolve():
         (work / BIBLIOGRAPHY_FILE).write_bytes(bibliography.read_bytes())
         bibliography = work / BIBLIOGRAPHY_FILE

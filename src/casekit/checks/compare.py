@@ -10,7 +10,7 @@ list with the cited keys.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from casekit.building.manifest import (
@@ -21,9 +21,11 @@ from casekit.building.manifest import (
     read_manifest,
 )
 from casekit.checks.problems import Problem
+from casekit.checks.reflist import reference_list_problems
 from casekit.core.errors import CasekitError, Location
 from casekit.core.project import Project
 from casekit.references.citations import Citation, expected_groups
+from casekit.references.store import Store
 from casekit.rendering.headings import Headings
 from casekit.typesetting.formats import FORMATS
 from casekit.typesetting.readback import Printed, normal
@@ -49,12 +51,15 @@ def compare_outputs(
     folder: Path,
     headings: Headings,
     citations: list[Citation],
-    references: int,
+    cited: Sequence[str],
+    store: Store | None,
     problems: list[Problem],
 ) -> Iterator[str]:
     """Read back every output in ``folder`` that casekit can read, and compare what it
     prints with the sources, in the citation look of the style it was built with (as
-    its manifest records). Yields the names of the formats compared."""
+    its manifest records); then check the reference lists they print, each defect once
+    for all the outputs that print it. ``cited``: the cited keys in order of first
+    citation. Yields the names of the formats compared."""
     built = [f for f in FORMATS.values() if f.reader and (folder / f.filename).is_file()]
     if not built:
         return
@@ -64,6 +69,7 @@ def compare_outputs(
         manifest = None
     hashes = input_hashes(project)
     expected = tuple(normal(g) for g in expected_groups(citations))
+    listed: dict[Path, tuple[str, ...]] = {}
     for row in built:
         path = folder / row.filename
         why = _stale(project, manifest, path, hashes)
@@ -101,8 +107,11 @@ def compare_outputs(
                 Problem("unreadable-output", Location(path), f"cannot read {path.name}: {exc}")
             )
             continue
-        problems += differences(path, expected, printed, references)
+        problems += differences(path, expected, printed, len(cited))
+        if printed.entries:  # a structured list (JATS) prints none to check
+            listed[path] = printed.entries
         yield row.name
+    problems += reference_list_problems(listed, cited, store)
 
 
 def differences(

@@ -27,6 +27,11 @@ CODES: dict[str, tuple[Severity, str]] = {
     "missing-crossref": ("error", "a crossref names an entry that is not in the store"),
     "unknown-key": ("error", "a template cites a key that is not in the store"),
     "uncited-entry": ("warning", "a store entry is never cited"),
+    "uncited-library": (
+        "info",
+        "a shared library's uncited entries, counted in one line (a warning when the "
+        "library is detected rather than declared)",
+    ),
     "duplicate-work": ("error", "the same work is stored under two keys"),
     "missing-field": ("error", "an entry lacks a field its type requires"),
     "waived-field": ("info", "an entry explicitly waives a required field"),
@@ -52,6 +57,20 @@ CODES: dict[str, tuple[Severity, str]] = {
     "forbidden-citation": ("warning", "a citation where the manuscript's rules forbid one"),
     "printed-mismatch": ("error", "a built output prints citations that disagree with the sources"),
     "reference-count": ("error", "a built output's reference list disagrees with the citations"),
+    "printed-role-label": (
+        "warning",
+        "a reference list entry prints a role label glued to a name: `In, editorsJones A`",
+    ),
+    "printed-punctuation-start": (
+        "warning",
+        "a reference list entry starts with punctuation: `, editor…`",
+    ),
+    "printed-empty-entry": ("error", "a reference list entry prints nothing (e.g. a `@set`)"),
+    "printed-latex-command": (
+        "warning",
+        "a reference list entry prints a LaTeX command as typed: `\\url{…}`",
+    ),
+    "printed-braces": ("warning", "a reference list entry prints a brace or backslash"),
     "stale-output": ("warning", "a built output is older than its inputs, so it was not compared"),
     "unreadable-output": ("warning", "a built output could not be read back"),
     "output-not-compared": (

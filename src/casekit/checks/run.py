@@ -30,6 +30,7 @@ from casekit.checks.limits import journal_limits
 from casekit.checks.markdown import markdown_traps
 from casekit.checks.problems import SCHEMA_VERSION, Problem
 from casekit.checks.text import Source, forbidden_citations, typed_citations
+from casekit.checks.uncited import uncited_entries
 from casekit.core import cachefile
 from casekit.core.errors import CasekitError, Location, StyleError
 from casekit.core.paths import shown
@@ -90,8 +91,11 @@ class Report:
         }
 
 
-def run_checks(request: Request) -> Report:
+def run_checks(request: Request, every_uncited: bool = False) -> Report:
     """Check a project; raises only when there is nothing to check.
+
+    ``every_uncited``: list each uncited entry of a shared library too, not only their
+    count (``casekit check --all``).
 
     With a journal, the journal's limits and required statements are checked too. The
     outputs compared are those in the request's output folder (``build/<journal>/``,
@@ -121,7 +125,8 @@ def run_checks(request: Request) -> Report:
     summary["cited_keys"] = len(cited)
     if store is not None:
         problems += [Problem.from_error("unknown-key", e) for e in unknown_keys(parts, store)]
-        problems += _uncited(store, set(cited))
+        library = meta.value.bibliography.library if meta is not None else None
+        problems += uncited_entries(store, set(cited), library, every_uncited)
     problems += typed_citations(_typed_sources(project, meta))
     if meta is not None:
         rules = meta.value.checks
@@ -148,7 +153,7 @@ def run_checks(request: Request) -> Report:
     unknown = store is None or any(k not in store.entries for k in cited)
     if plan is not None and document is not None and not unknown:
         compared = compare_outputs(
-            project, plan.folder, document.headings, citations, len(cited), problems
+            project, plan.folder, document.headings, citations, cited, store, problems
         )
         summary["outputs_compared"] = len(list(compared))
     ordered = sorted(problems, key=_order)
@@ -284,17 +289,6 @@ def _template_parts(project: Project) -> list[Part]:
     finds most citations."""
     sources = template_files(project.templates)
     return [Part(path, path.read_text(encoding="utf-8", errors="replace")) for path in sources]
-
-
-def _uncited(store: Store, cited: set[str]) -> Iterator[Problem]:
-    for entry in store.entries.values():
-        if entry.key not in cited:
-            yield Problem(
-                "uncited-entry",
-                Location(store.path, entry.line, None, entry.key),
-                f"entry {entry.key!r} is never cited",
-                "cite it, or remove it from this manuscript's store",
-            )
 
 
 def _typed_sources(project: Project, meta: Loaded[Manuscript] | None) -> list[Source]:

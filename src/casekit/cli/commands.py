@@ -290,7 +290,7 @@ def check_command(
                 build(todo)
         except CasekitError as exc:
             extra.append(Problem.from_error("build-failed", exc))
-    report = run_checks(request)
+    report = run_checks(request, every_uncited=show_all)
     report = Report((*extra, *report.problems), report.summary)
     if output_format == "json":
         click.echo(json.dumps(report.to_json(root), indent=2, ensure_ascii=False))

@@ -40,6 +40,16 @@ class CheckRules:
 
 
 @dataclass(frozen=True)
+class Bibliography:
+    """How the manuscript uses its BibTeX store, ``references.bib``."""
+
+    library: bool | None = None
+    """True: a reference manager's whole library, shared with other manuscripts, so its
+    uncited entries are counted in one note; False: the manuscript's own store, each
+    uncited entry a warning; unset: decided by the numbers (``checks/uncited.py``)."""
+
+
+@dataclass(frozen=True)
 class Manuscript:
     """The metadata of one manuscript."""
 
@@ -67,6 +77,8 @@ class Manuscript:
     """End-matter statements by heading, e.g. ``Patient consent``, in order."""
     checks: CheckRules = field(default_factory=CheckRules)
     """Rules for ``casekit check``."""
+    bibliography: Bibliography = field(default_factory=Bibliography)
+    """How references.bib is used: the manuscript's own store, or a shared library."""
     review_omits: tuple[str, ...] = ("Acknowledgements", "Author contributions")
     """Statements left out of a blinded review copy, because they name people."""
     privacy_waivers: tuple[Waiver, ...] = ()

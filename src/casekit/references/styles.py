@@ -5,7 +5,8 @@ CC BY-SA), installed as a dependency and never copied into a project. A
 *dependent* style only names its parent by URL; pandoc would fetch that URL, so
 casekit resolves the parent in the local catalogue and hands pandoc the parent
 file instead. The dependent style adds only metadata (title, journal ISSN), so
-the output is the same.
+the output is the same. Known defects of a style are repaired in the copy pandoc
+reads (``references/repairs.py``), never in the catalogue or the author's file.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from functools import cache
 from pathlib import Path
 
 from casekit.core.errors import Location, StyleError
+from casekit.references.repairs import repair_style
 
 DEFAULT_STYLE = "nlm-citation-sequence-brackets"
 _LINK = re.compile(r"<link\b[^>]*>")
@@ -95,13 +97,19 @@ class Style:
     name: str
     """The name asked for (catalogue name or the file's stem)."""
     path: Path
-    """The independent .csl file pandoc reads."""
+    """The independent .csl file, as found (pandoc reads :meth:`csl`, its repaired text)."""
     parent: str | None
     """The parent's name when ``name`` is a dependent style."""
     sha256: str
-    """Hash of the file pandoc reads, for the manifest."""
+    """Hash of the text pandoc reads (the repaired file), for the manifest."""
     look: Look | None
     """How its in-text citations print; None for an author-date or note style."""
+    repairs: tuple[str, ...] = ()
+    """Names of the repairs :meth:`csl` applies to the file (``references/repairs.py``)."""
+
+    def csl(self) -> str:
+        """The text pandoc reads: the file with its known defects repaired."""
+        return repair_style(self.path.read_bytes().decode("utf-8"))[0]
 
     @property
     def look_name(self) -> str:
@@ -115,6 +123,7 @@ class Style:
             "parent": self.parent,
             "sha256": self.sha256,
             "look": self.look.to_json() if self.look else None,
+            "repairs": list(self.repairs),
         }
 
 
@@ -174,15 +183,14 @@ def resolve_style(spec: str, base: Path, where: Location | None = None) -> Style
 
 def _independent(name: str, path: Path, where: Location | None) -> Style:
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_bytes().decode("utf-8")  # as written: the hash is of these bytes
     except (OSError, UnicodeDecodeError) as exc:
         raise StyleError(f"cannot read style {path}: {exc}", where) from None
     if "<style" not in text or "http://purl.org/net/xbiblio/csl" not in text:
         raise StyleError(f"{path} is not a CSL style", Location(path), "expected a CSL XML file")
     parent = _parent_name(text)
     if parent is None:
-        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-        return Style(name, path, None, digest, Look.from_csl(text))
+        return _repaired(name, path, None, text)
     parent_path = catalogue_dir() / f"{parent}.csl"
     if not parent_path.is_file():
         raise StyleError(
@@ -191,9 +199,14 @@ def _independent(name: str, path: Path, where: Location | None) -> Style:
             "casekit never fetches styles over the network; install the parent .csl "
             "and name it by path",
         )
-    parent_text = parent_path.read_bytes()
-    digest = hashlib.sha256(parent_text).hexdigest()
-    return Style(name, parent_path, parent, digest, Look.from_csl(parent_text.decode("utf-8")))
+    return _repaired(name, parent_path, parent, parent_path.read_bytes().decode("utf-8"))
+
+
+def _repaired(name: str, path: Path, parent: str | None, text: str) -> Style:
+    """The style of ``text`` (the file at ``path``), hashed as pandoc will read it."""
+    fixed, repairs = repair_style(text)
+    digest = hashlib.sha256(fixed.encode("utf-8")).hexdigest()
+    return Style(name, path, parent, digest, Look.from_csl(fixed), repairs)
 
 
 def _parent_name(text: str) -> str | None:

@@ -10,6 +10,7 @@ citations.
 
 from __future__ import annotations
 
+import html
 import os
 import re
 from collections import Counter
@@ -36,6 +37,9 @@ class Printed:
     """Citation labels in reading order, without brackets or spaces, e.g. ``1,5–9``."""
     references: int
     """Entries in the reference list."""
+    entries: tuple[str, ...] = ()
+    """The reference list as printed, one entry a string, its number left off; empty
+    for a format whose list is structured rather than printed (JATS)."""
 
 
 def normal(label: str) -> str:
@@ -51,13 +55,43 @@ def _region(text: str, headings: Headings) -> tuple[str, str]:
     return body, text[end + len(headings.references) + 2 :] if end >= 0 else ""
 
 
-def _numbered_entries(text: str) -> int:
-    """Entries of a numbered list: lines starting ``1. ``, ``1 `` or ``[1] ``, in sequence."""
-    count = 0
+def list_entries(text: str) -> tuple[str, ...]:
+    """The entries of a numbered list, each on one line, without its number.
+
+    An entry starts at a line beginning with the next number: ``1. ``, ``1 `` or
+    ``[1] `` (a line of just ``2.`` is an empty entry, a bare ``2`` is not one), and
+    runs until the next entry starts."""
+    entries: list[list[str]] = []
     for line in text.splitlines():
-        if re.match(rf"\[?{count + 1}[.\]]?[ \t]\S", line):
-            count += 1
-    return count
+        n = len(entries) + 1
+        label = re.match(rf"\[?{n}(?:[.\]](?=\s|$)|(?=[ \t]+\S))[ \t]*", line)
+        if label is not None:
+            entries.append([line[label.end() :]])
+        elif entries:
+            entries[-1].append(line)
+    return tuple(" ".join(part.strip() for part in e if part.strip()) for e in entries)
+
+
+def _without_furniture(pages: list[str]) -> str:
+    """The pages' text without running heads and page numbers: the lines at the top or
+    bottom of a page that are a bare number or recur at the top or bottom of others."""
+    edges: Counter[str] = Counter()
+    for page in pages:
+        lines = [line.strip() for line in page.splitlines() if line.strip()]
+        edges.update({*lines[:2], *lines[-2:]})
+
+    def furniture(line: str) -> bool:
+        return line.isdigit() or (len(pages) > 1 and edges[line] > 1)
+
+    kept = []
+    for page in pages:
+        lines = [line for line in page.splitlines() if line.strip()]
+        while lines and furniture(lines[0].strip()):
+            lines.pop(0)
+        while lines and furniture(lines[-1].strip()):
+            lines.pop()
+        kept.append("\n".join(lines))
+    return "\n".join(kept)
 
 
 PageText = tuple[str, list[tuple[str, float]]]
@@ -132,10 +166,11 @@ def read_pdf(path: Path, look: Look, headings: Headings) -> Printed:
     read = pdf_pages(path)
     chunks = [chunk for _, page_chunks in read for chunk in page_chunks]
     text = "\n".join(page_text for page_text, _ in read)
-    body, tail = _region(text, headings)
+    body, _ = _region(text, headings)
+    entries = list_entries(_region(_without_furniture([p for p, _ in read]), headings)[1])
     if not look.superscript:
         groups = tuple(normal(m) for m in look.pattern().findall(body))
-        return Printed(groups, _numbered_entries(tail))
+        return Printed(groups, len(entries), entries)
     sizes = Counter(round(size, 1) for chunk, size in chunks if chunk.strip())
     body_size = sizes.most_common(1)[0][0] if sizes else 0.0
     flat = "".join(chunk for chunk, _ in chunks)
@@ -156,7 +191,7 @@ def read_pdf(path: Path, look: Look, headings: Headings) -> Printed:
             else:
                 raised.append(chunk)
         previous_small = bool(small)
-    return Printed(tuple(normal(g) for g in raised), _numbered_entries(tail))
+    return Printed(tuple(normal(g) for g in raised), len(entries), entries)
 
 
 def _docx_paragraphs(path: Path) -> list[tuple[str, list[tuple[str, bool]]]]:
@@ -199,8 +234,9 @@ def read_docx(path: Path, look: Look, headings: Headings) -> Printed:
         else:
             joined = "".join(t for t, _ in runs)
             groups += [normal(m) for m in look.pattern().findall(joined)]
-    references = sum(1 for style, _ in paragraphs if style == "Bibliography")
-    return Printed(tuple(groups), references)
+    listed = [texts[i] for i, (style, _) in enumerate(paragraphs) if style == "Bibliography"]
+    entries = tuple(re.sub(r"^\[?\d+[.\]]?\s*", "", entry).strip() for entry in listed)
+    return Printed(tuple(groups), len(entries), entries)
 
 
 def read_plain(path: Path, look: Look, headings: Headings) -> Printed:
@@ -208,7 +244,7 @@ def read_plain(path: Path, look: Look, headings: Headings) -> Printed:
     text = path.read_text(encoding="utf-8")
     if path.suffix == ".html":
         text = re.sub(r"<sup>(.*?)</sup>", r"⁽\1⁾", text)
-        text = re.sub(r"<[^>]+>", "", text)
+        text = html.unescape(re.sub(r"<[^>]+>", "", text))
     body, tail = _region(text, headings)
     if look.superscript:
         # HTML: <sup>1–4</sup> (marked ⁽…⁾ above); plain text: ^(1,5–9) or ¹⁸, but
@@ -223,7 +259,8 @@ def read_plain(path: Path, look: Look, headings: Headings) -> Printed:
         groups = tuple(normal(g.translate(_SUPERSCRIPT_DIGITS)) for g in found)
     else:
         groups = tuple(normal(m) for m in look.pattern().findall(body))
-    return Printed(groups, _numbered_entries(tail))
+    entries = list_entries(tail)
+    return Printed(groups, len(entries), entries)
 
 
 def read_jats(path: Path, look: Look, headings: Headings) -> Printed:

@@ -1,0 +1,131 @@
+"""Repairs of what pandoc reads: a style's labels before their names, LaTeX in verbatim
+fields. Each is checked on text, and the style repair on pandoc's real output."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from casekit.references.repairs import repair_bibtex, repair_style
+from casekit.references.styles import resolve_style
+from casekit.typesetting import pandoc
+
+EDITED = """@incollection{chapter,
+  author = {Smith, Ann},
+  title = {A chapter},
+  booktitle = {The book},
+  editor = {Jones, Alan and Lee, Beth},
+  publisher = {Press},
+  address = {London},
+  year = {2000},
+  pages = {1--10},
+}
+@book{edited,
+  editor = {Jones, Alan},
+  title = {An edited book},
+  publisher = {Press},
+  year = {2001},
+}
+"""
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "nlm-citation-sequence-brackets",
+        "nlm-citation-sequence-superscript",
+        "american-medical-association",
+        "oxford-journals-scimed-numeric",
+    ],
+    ids=lambda name: name,
+)
+def test_styles_with_a_label_but_no_name_get_a_name(tmp_path: Path, name: str) -> None:
+    style = resolve_style(name, tmp_path)
+    original = style.path.read_text(encoding="utf-8")
+    fixed, applied = repair_style(original)
+    assert applied == ("name-before-label",)
+    assert style.repairs == applied
+    assert fixed.count("<name/>") > original.count("<name/>")
+    assert fixed.replace("<name/>", "").split() == original.split()  # nothing else changed
+
+
+@pytest.mark.parametrize(
+    "name", ["bmj", "elsevier-vancouver", "apa"], ids=lambda name: name
+)  # fmt: skip
+def test_styles_without_the_defect_are_handed_over_unchanged(tmp_path: Path, name: str) -> None:
+    style = resolve_style(name, tmp_path)
+    assert style.repairs == ()
+    assert style.csl() == style.path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("style", "wrong", "right"),
+    [
+        (
+            "nlm-citation-sequence-brackets",
+            ["In, editors", ", editorJones"],
+            ["In: Jones A, Lee B, editors. The book", "Jones A, editor. An edited book"],
+        ),
+        (
+            "american-medical-association",
+            ["In, eds.Jones", ", ed.Jones"],
+            ["In: Jones A, Lee B, eds. The Book", "Jones A, ed. An Edited Book"],
+        ),
+    ],
+    ids=["nlm", "ama"],
+)
+def test_pandoc_prints_editors_before_their_label(
+    tmp_path: Path, style: str, wrong: list[str], right: list[str]
+) -> None:
+    """What pandoc's citeproc really prints, without and with the repair."""
+    (tmp_path / "refs.bib").write_text(EDITED, encoding="utf-8")
+    (tmp_path / "m.md").write_text("Text [@chapter; @edited].\n", encoding="utf-8")
+    source = resolve_style(style, tmp_path)
+    printed = {}
+    for label, text in (("before", source.path.read_text("utf-8")), ("after", source.csl())):
+        (tmp_path / "s.csl").write_text(text, encoding="utf-8")
+        command = ["--sandbox", "m.md", "--citeproc", "--csl=s.csl", "--bibliography=refs.bib"]
+        out = str(pandoc.run([*command, "-t", "plain", "--wrap=none"], cwd=tmp_path))
+        printed[label] = out
+    assert all(w in printed["before"] for w in wrong), printed["before"]
+    assert not any(w in printed["after"] for w in wrong), printed["after"]
+    assert all(r in printed["after"] for r in right), printed["after"]
+
+
+@pytest.mark.parametrize(
+    ("field", "fixed"),
+    [
+        (
+            r"url = {\url{https://example.org/a_b}}",
+            "url = {https://example.org/a_b}",
+        ),
+        (
+            r'url = "\url{https://en.wikiquote.org/w/index.php?title=R_F&oldid=2}"',
+            "url = {https://en.wikiquote.org/w/index.php?title=R_F&oldid=2}",
+        ),
+        (r"url = {http://a.b/c\_d\%20e}", "url = {http://a.b/c_d%20e}"),
+        (r"url = {\href{http://a.b/f}{here}}", "url = {http://a.b/f}"),
+        (r"doi = {\url{10.1000/xyz}}", "doi = {10.1000/xyz}"),
+        (
+            r"howpublished = {\url{http://en.wikipedia.org/w/index.php?title=Open\%20science}}",
+            "url = {http://en.wikipedia.org/w/index.php?title=Open%20science}",
+        ),
+        (r"howpublished = {Online at \url{http://a.b}}", None),
+        (r"url = {https://example.org/plain}", None),
+        (r"title = {\url{not an address field}}", None),
+    ],
+    ids=[
+        "url-braced", "url-quoted", "url-escapes", "href", "doi", "howpublished-only-url",
+        "howpublished-with-text", "plain-url", "other-field",
+    ],
+)  # fmt: skip
+def test_latex_in_address_fields_is_made_plain(field: str, fixed: str | None) -> None:
+    entry = f"@misc{{key,\n  title = {{T}},\n  {field},\n  year = {{2019}},\n}}\n"
+    expected = entry if fixed is None else entry.replace(field, fixed)
+    assert repair_bibtex(entry) == expected
+
+
+def test_howpublished_stays_when_the_entry_has_a_url() -> None:
+    entry = "@misc{k,\n  howpublished = {\\url{http://a.b}},\n  url = {http://c.d},\n}\n"
+    assert repair_bibtex(entry) == entry
