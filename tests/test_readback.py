@@ -36,7 +36,7 @@ def test_the_pdf_outline_lists_each_heading_with_its_page(built_example: BuildRe
 @pytest.mark.parametrize(
     ("text", "entries"),
     [
-        ("1. Smith A. Title.\n\n2. Jones B. Other\ntitle.\n", ("Smith A. Title.", "Jones B. Other title.")),
+        ("1. Smith A. T.\n\n2. Jones B. Long\ntitle.\n", ("Smith A. T.", "Jones B. Long title.")),
         ("[1] Smith A.\n[2] Jones B.\n", ("Smith A.", "Jones B.")),
         ("1 Smith A.\n2 Jones B.\n", ("Smith A.", "Jones B.")),
         ("1. Smith A.\n\n2.\n\n3. Lee C.\n", ("Smith A.", "", "Lee C.")),
