@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from bibtexparser import model
     from bibtexparser.library import Library
 
-CACHE_VERSION = 3
+CACHE_VERSION = 4
 _MONTHS = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"}
 _NUMBER = re.compile(r"^\d+$")
 
