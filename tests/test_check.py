@@ -19,7 +19,7 @@ import yaml
 from click.testing import CliRunner
 
 from casekit.building.pipeline import build
-from casekit.checks.run import run_checks
+from casekit.checks.run import CACHE_VERSION, run_checks
 from casekit.cli.commands import main
 
 from .conftest import copy_example, plan_for, request_for
@@ -144,7 +144,7 @@ def test_corrupt_check_cache_is_rebuilt(tmp_path: Path) -> None:
     (cache,) = (project / "build" / ".cache").glob("check-*.json")
     cache.write_text("{not json", encoding="utf-8")
     assert run_checks(request_for(project)).problems == first.problems
-    assert json.loads(cache.read_text(encoding="utf-8"))["version"] == 1
+    assert json.loads(cache.read_text(encoding="utf-8"))["version"] == CACHE_VERSION
 
 
 def _check_json(project: Path, *args: str) -> dict[str, Any]:
