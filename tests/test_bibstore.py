@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from casekit.core.errors import BibError
-from casekit.references.store import CACHE_VERSION, load_store
+from casekit.references.store import CACHE_VERSION, load_store, scan_store
 
 from .conftest import REPO
 
@@ -28,25 +28,26 @@ def test_example_store_has_22_entries_with_lines() -> None:
     assert store.fields()["brown2019"]["doi"] == "10.1182/blood-2018-04-785980"
 
 
-def test_subset_holds_only_the_wanted_entries_and_macros(tmp_path: Path) -> None:
-    text = "@string{jbl = {Journal of Blood}}\n" + "".join(
-        ENTRY.format(key=f"k{i}", title=f"T{i}") for i in range(5)
-    )
-    store = load_store(_bib(tmp_path, text))
-    subset = store.subset(["k3", "k1"])
-    assert "@string{jbl" in subset
-    assert "{k3," in subset and "{k1," in subset
-    assert "{k0," not in subset
-    assert subset.index("{k3,") < subset.index("{k1,")
-
-
-def test_subset_brings_the_crossref_parent(tmp_path: Path) -> None:
-    text = (
-        "@inproceedings{child, title={C}, crossref={parent}}\n"
-        "@proceedings{parent, title={P}, year={2001}}\n"
-    )
-    store = load_store(_bib(tmp_path, text))
-    assert "{parent," in store.subset(["child"])
+@pytest.mark.parametrize(
+    ("text", "code", "key"),
+    [
+        (ENTRY.format(key="a", title="x") + ENTRY.format(key="a", title="y"), "duplicate-key", "a"),
+        ("@article{,\n  title = {x}\n}\n", "bib-syntax", None),
+        ("@article{a, title={unbalanced}\n\n" + ENTRY.format(key="b", title="x"), "bib-syntax",
+         "a"),
+        ("@article{a,\n  journal = nosuchmacro,\n  year = 2020}\n", "undefined-macro", "a"),
+        ("@article{a, title={x}, crossref={gone}}\n", "missing-crossref", "a"),
+        ("@book{a, title={x}, xdata={gone}}\n", "missing-crossref", "a"),
+    ],
+    ids=["duplicate-key", "empty-key", "unbalanced-brace", "undefined-macro", "missing-crossref",
+         "missing-xdata"],
+)  # fmt: skip
+def test_each_failure_names_the_entry_it_concerns(
+    tmp_path: Path, text: str, code: str, key: str | None
+) -> None:
+    (failure,) = scan_store(_bib(tmp_path, text)).failures
+    assert (failure.code, failure.key) == (code, key)
+    assert "" not in scan_store(_bib(tmp_path, text)).entries
 
 
 @pytest.mark.parametrize(

@@ -226,6 +226,25 @@ def test_only_cited_entries_reach_pandoc(example: Path, tmp_path: Path) -> None:
     assert len(handed.entries) == 22
 
 
+UNCITED_PROBLEMS = {
+    "empty-key": "@article{,\n  title = {No key}\n}\n",
+    "duplicate-key": "@article{twice, title={One}}\n@article{twice, title={Two}}\n",
+    "syntax-error": "@article{broken, title = {Unbalanced\n\n",
+    "dangling-crossref": "@inproceedings{orphan, title={O}, crossref={gone}}\n",
+    "dangling-xdata": "@book{orphan2, title={O}, xdata={gone}}\n",
+    "unknown-type": "@artcle{typo, title={T}}\n",
+}
+
+
+@pytest.mark.parametrize("problem", UNCITED_PROBLEMS, ids=list(UNCITED_PROBLEMS))
+def test_a_problem_in_an_uncited_entry_does_not_stop_the_build(example: Path, problem: str) -> None:
+    """A build stops only for what it prints; ``casekit check`` warns about the rest."""
+    bib = example / "references.bib"
+    bib.write_text(bib.read_text(encoding="utf-8") + UNCITED_PROBLEMS[problem], "utf-8")
+    result = build(plan_for(example, "txt"))
+    assert result.references == 22
+
+
 def test_latex_accents_in_the_store_print_as_letters(example: Path) -> None:
     bib = example / "references.bib"
     text = bib.read_text(encoding="utf-8").replace("Brown, P. and", 'Br{\\"o}wn, P. and', 1)

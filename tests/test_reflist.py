@@ -14,6 +14,7 @@ from casekit.building.pipeline import BuildResult, build
 from casekit.checks.problems import CODES
 from casekit.checks.reflist import DEFECTS, defects, reference_list_problems
 from casekit.references.store import scan_store
+from casekit.references.subset import make_subset
 from casekit.typesetting.formats import FORMATS
 
 from .conftest import REPO, plan_for
@@ -110,7 +111,8 @@ def edited_build(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
     store = scan_store(source)
     shutil.copy(root / "references.bib", root / "own.bib")
     own = (root / "own.bib").read_text(encoding="utf-8")
-    (root / "references.bib").write_text(own + "\n" + store.subset(keys), encoding="utf-8")
+    subset = make_subset(store, keys).text
+    (root / "references.bib").write_text(own + "\n" + subset, encoding="utf-8")
     intro = root / "templates" / "sections" / "introduction.md.j2"
     cites = "".join(f"Edited work {i}.[@{key}]\n" for i, key in enumerate(keys, 1))
     intro.write_text(intro.read_text(encoding="utf-8") + "\n" + cites, encoding="utf-8")
@@ -136,7 +138,8 @@ def test_edited_works_print_their_editors_after_the_names(
 
 
 def test_check_reports_a_printed_defect_at_the_cited_keys_line(example: Path) -> None:
-    """End to end: a biblatex @set prints an empty entry in every output read back."""
+    """End to end: an entry with nothing to print prints an empty entry in every output
+    read back (a cited @set, which also printed empty, now stops the build instead)."""
     from casekit.checks.run import run_checks
 
     from .conftest import request_for
@@ -144,7 +147,7 @@ def test_check_reports_a_printed_defect_at_the_cited_keys_line(example: Path) ->
     bib = example / "references.bib"
     line = bib.read_text(encoding="utf-8").count("\n") + 2
     with bib.open("a", encoding="utf-8") as handle:
-        handle.write("\n@set{both,\n  entryset = {brown2019,pieters2007},\n}\n")
+        handle.write("\n@misc{both,\n  keywords = {casekit-waive:title},\n}\n")
     intro = example / "templates" / "sections" / "introduction.md.j2"
     intro.write_text(intro.read_text(encoding="utf-8") + "\nA set.[@both]\n", encoding="utf-8")
     build(plan_for(example, "txt", "docx"))

@@ -1,21 +1,26 @@
 """The job: everything pandoc and Typst need, written into the build's private work folder.
 
-The rendered Markdown, only the cited entries of the store, the CSL style, the Lua
-filters each writer needs, the drawn figures, and for a journal or review copy a Word
-reference document made from its layout. Every path handed to pandoc is relative to
-the work folder (see :func:`citeproc_args`).
+The rendered Markdown, only the cited entries of the store (and what they inherit,
+in the dialect pandoc reads), the CSL style, the Lua filters each writer needs, the
+drawn figures, and for a journal or review copy a Word reference document made from
+its layout. Every path handed to pandoc is relative to the work folder (see
+:func:`citeproc_args`). An error pandoc reports in the cited entries is turned back
+into one at the entry's line in the author's store (see :func:`store_error`).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
 from casekit.building.prepare import Prepared
+from casekit.core.errors import BibError, CasekitError, Location
 from casekit.data import data_file
 from casekit.references.citations import Citation
 from casekit.references.repairs import repair_bibtex
 from casekit.references.styles import Style
+from casekit.references.subset import make_subset
 from casekit.rendering.figures import make_figure
 from casekit.typesetting.formats import Job
 
@@ -27,8 +32,10 @@ def make_job(prepared: Prepared, work: Path, epoch: int) -> Job:
     markdown = work / "manuscript.md"
     markdown.write_text(prepared.document.markdown, encoding="utf-8")
     bibliography = work / BIBLIOGRAPHY_FILE
-    # repair_bibtex: LaTeX pandoc would print literally (references/repairs.py)
-    bibliography.write_text(repair_bibtex(prepared.store.subset(prepared.keys)), encoding="utf-8")
+    # The cited entries in a form pandoc reads (references/subset.py: the managers'
+    # dialects, inherited parents), then without LaTeX pandoc would print literally.
+    subset = make_subset(prepared.store, prepared.keys).text
+    bibliography.write_text(repair_bibtex(subset), encoding="utf-8")
     args = citeproc_args(work, plan.style, bibliography)
     figures = prepared.document.figures
     for figure in figures:
@@ -68,6 +75,48 @@ def make_job(prepared: Prepared, work: Path, epoch: int) -> Job:
         filters_before=(DEDUPE_FILTER,) if needs_dedupe(prepared.citations) else (),
         filters_typst=(NO_BREAK_FILTER,),
         filters_other=(FIGURES_FILTER,) if figures else (),
+    )
+
+
+_PANDOC_BIB_ERROR = re.compile(
+    r'(?:Error at "(?P<file>[^"]+)" |Error reading bibliography file (?P<cited>\S+?):\s*\|?\s*)'
+    r"\(line (?P<line>\d+), column (?P<column>\d+)\):\s*\|?\s*(?P<reason>[^|]*)"
+)
+"""Pandoc's parse error in a .bib file, read alone or with --citeproc, as
+:mod:`casekit.typesetting.pandoc` carries it on one line."""
+
+
+def store_error(error: CasekitError, prepared: Prepared) -> BibError | None:
+    """Pandoc's error at a line of the cited entries, as one at the author's entry.
+
+    The entries pandoc reads are a rewritten subset of references.bib in a temporary
+    folder; a line number there means nothing to the author. The subset knows which
+    entry (and which line of it) each of its lines came from."""
+    match = _PANDOC_BIB_ERROR.search(error.message)
+    if match is None or Path(match["file"] or match["cited"]).name != BIBLIOGRAPHY_FILE:
+        return None
+    subset = make_subset(prepared.store, prepared.keys)
+    line = int(match["line"])
+    piece = subset.origin(line)
+    if piece is None:
+        return None
+    store = prepared.store
+    reason = match["reason"].strip() or "cannot parse"
+    where = subset.store_line(line)
+    # The head line is rewritten (a manager's type, parentheses): its columns moved.
+    column = int(match["column"]) if line != piece.start else None
+    if piece.key is None:
+        return BibError(
+            f"pandoc cannot read this @string or @preamble block: {reason}",
+            Location(store.path, where, column),
+            hint="every such block is handed to pandoc with the cited entries; fix or delete it",
+        )
+    cited = piece.key in prepared.keys
+    what = "cited entry" if cited else "entry (inherited by a cited one)"
+    return BibError(
+        f"pandoc cannot read {what} {piece.key!r}: {reason}",
+        Location(store.path, where, column, piece.key),
+        hint="fix the entry; `casekit check` lists what else is wrong in the store",
     )
 
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from casekit.building.job import make_job
+from casekit.building.job import make_job, store_error
 from casekit.building.makerules import make_rule, rule_file
 from casekit.building.manifest import manifest_bytes, output_inputs
 from casekit.building.plan import Plan
@@ -20,7 +20,7 @@ from casekit.building.prepare import prepare
 from casekit.building.progress import FormatSteps
 from casekit.building.tools import tool_versions
 from casekit.core import atomic
-from casekit.core.errors import Location, OutputError
+from casekit.core.errors import Location, OutputError, ToolError
 from casekit.core.project import source_date_epoch
 from casekit.rendering.counts import Counts
 from casekit.rendering.document import Document
@@ -69,7 +69,10 @@ def build(plan: Plan, progress: Callable[[str], None] | None = None) -> BuildRes
 
             def produce(name: str) -> bytes:
                 steps.step(name, "cite")
-                data = FORMATS[name].produce(replace(job, on_step=steps.reporter(name)))
+                try:
+                    data = FORMATS[name].produce(replace(job, on_step=steps.reporter(name)))
+                except ToolError as error:
+                    raise store_error(error, prepared) or error from None
                 steps.step(name, "done")
                 return data
 

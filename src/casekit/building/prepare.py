@@ -1,7 +1,9 @@
 """Preparing a build: load the case, render the document, gate it, check every cited key.
 
-Nothing here writes to ``build/``. A patient identifier or an unknown citation key
-stops the build here, before pandoc runs, with the file and line that wrote it.
+Nothing here writes to ``build/``. A patient identifier, an unknown citation key or a
+cited entry pandoc cannot be handed stops the build here, before pandoc runs, with the
+file and line that wrote it. What is wrong with an entry nobody cites does not stop
+it: ``casekit check`` warns about that.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from casekit.building.plan import Plan
-from casekit.core.errors import CitationError, Location, PrivacyError
+from casekit.core.errors import BibError, CitationError, Location, PrivacyError
 from casekit.core.project import Project
 from casekit.core.textfile import locate
 from casekit.core.yamlfile import Loaded
@@ -22,7 +24,8 @@ from casekit.inputs.casedata import Case
 from casekit.inputs.manuscript import Manuscript
 from casekit.inputs.privacy import GateResult, scan_project
 from casekit.references.citations import Citation, cited_keys, find_citations
-from casekit.references.store import Store, load_store
+from casekit.references.store import Store, scan_store
+from casekit.references.subset import entry_types
 from casekit.rendering.document import Document, Part, render_document
 
 
@@ -54,9 +57,11 @@ def prepare(plan: Plan) -> Prepared:
     document = render(plan, case.value)
     citations = tuple(c for part in document.parts for c in find_citations(part.markdown))
     _refuse(privacy_gate(project, plan.manuscript, document))
-    store = load_store(project.bibliography, project.cache)
-    for error in unknown_keys(document.parts, store):
-        raise error
+    store = scan_store(project.bibliography, project.cache)
+    for _, refused in cited_entry_errors(store, cited_keys(citations)):
+        raise refused
+    for unknown in unknown_keys(document.parts, store):
+        raise unknown
     return Prepared(plan, document, citations, store, case.value)
 
 
@@ -122,6 +127,7 @@ def unknown_keys(parts: Iterable[Part], store: Store) -> Iterator[CitationError]
 
     A build raises the first; ``casekit check`` reports them all."""
     reported: set[tuple[Path, str]] = set()
+    keyless = [f.error.location.line for f in store.failures if f.key is None]
     for part in parts:
         for citation in find_citations(part.markdown):
             for key in citation.keys:
@@ -129,12 +135,19 @@ def unknown_keys(parts: Iterable[Part], store: Store) -> Iterator[CitationError]
                     continue
                 reported.add((part.source, key))
                 close = store.closest_keys(key)
+                hint = f"add an entry with this key to {store.path.name}"
+                if close:
+                    hint = "did you mean " + ", ".join(close) + "?"
+                elif keyless:
+                    # An entry whose key was lost, or whose head does not parse, may be it.
+                    hint = (
+                        f"{store.path.name}:{keyless[0]} holds an entry without a readable "
+                        "key; is it this one?"
+                    )
                 yield CitationError(
                     f"unknown citation key {key!r}: not in {store.path.name}",
                     locate_key(part.source, key),
-                    "did you mean " + ", ".join(close) + "?"
-                    if close
-                    else f"add an entry with this key to {store.path.name}",
+                    hint,
                 )
 
 
@@ -142,3 +155,35 @@ def locate_key(source: Path, key: str) -> Location:
     """The line in a template where ``@key`` is written (the text may come from a loop)."""
     pattern = re.compile(r"(?<![\w@])@\{?" + re.escape(key) + r"(?![\w:.#$%&\-+?<>~/]*\w)")
     return locate(source, pattern, key)
+
+
+def cited_entry_errors(store: Store, keys: Iterable[str]) -> Iterator[tuple[str, BibError]]:
+    """(problem code, located error) for each cited entry pandoc cannot be handed.
+
+    A cited key that two entries share (which one is meant?), a cited entry that does
+    not parse, uses an undefined macro or names a crossref or xdata entry that is not
+    there (itself or an entry it inherits from), and a cited entry of a type pandoc
+    does not read. A build raises the first; ``casekit check`` reports them all, and
+    only warns about the same problems in entries nobody cites."""
+    reported: set[int] = set()
+    types = entry_types()
+    for key in keys:
+        inherited = store.parents(key) if key in store.entries else []
+        for name in (key, *inherited):
+            for failure in store.failures_of(name):
+                if id(failure) not in reported:
+                    reported.add(id(failure))
+                    yield failure.code, failure.error
+        if key not in store.entries:
+            continue
+        entry = store.entries[key]
+        why = types.problem(entry.entry_type)
+        if why is not None:
+            yield (
+                "unknown-entry-type",
+                BibError(
+                    f"cited entry {key!r} has type @{entry.entry_type}: {why}",
+                    Location(store.path, entry.line, None, key),
+                    hint=types.hint(entry.entry_type),
+                ),
+            )

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from casekit.building.plan import Plan, Request, make_plan
-from casekit.building.prepare import privacy_gate, render, unknown_keys
+from casekit.building.prepare import cited_entry_errors, privacy_gate, render, unknown_keys
 from casekit.building.verify import outdated
 from casekit.checks.abbreviations import (
     call_at_sentence_start,
@@ -127,6 +127,10 @@ def run_checks(request: Request, every_uncited: bool = False) -> Report:
         problems += [Problem.from_error("unknown-key", e) for e in unknown_keys(parts, store)]
         library = meta.value.bibliography.library if meta is not None else None
         problems += uncited_entries(store, set(cited), library, every_uncited)
+        # What the store check warns about in an entry the manuscript cites stops a build.
+        refused = [Problem.from_error(code, e) for code, e in cited_entry_errors(store, cited)]
+        raised = {(p.code, p.location) for p in refused}
+        problems = [p for p in problems if (p.code, p.location) not in raised] + refused
     problems += typed_citations(_typed_sources(project, meta))
     if meta is not None:
         rules = meta.value.checks

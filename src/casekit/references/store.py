@@ -1,8 +1,10 @@
 """The BibTeX store: every entry indexed by key, cached by the file's content hash.
 
 bibtexparser v2 splits the file into blocks; casekit keeps each entry's line and
-its place in the file, so a build hands pandoc only the cited entries, verbatim
-(pandoc does its own LaTeX decoding, on those few entries only). Parsing a large
+its place in the file, so a build hands pandoc only the cited entries and what they
+inherit (see :mod:`casekit.references.subset`; pandoc does its own LaTeX decoding, on
+those few entries only). What is wrong with the file is collected, each failure with
+the key of the entry it concerns, so that a build can refuse only what it cites. Parsing a large
 shared store is the slow part, so the result is cached under ``build/.cache``,
 keyed by the SHA-256 of the file's bytes: a changed store never reuses a stale
 index, and an unreadable cache is simply rebuilt. The cache comes in two files:
@@ -15,8 +17,9 @@ import gc
 import hashlib
 import itertools
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -31,6 +34,8 @@ if TYPE_CHECKING:
 CACHE_VERSION = 4
 _MONTHS = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"}
 _NUMBER = re.compile(r"^\d+$")
+_HEAD_KEY = re.compile(r"^@\s*\w+\s*[{(]\s*([^\s,{}()=\"#%']+)\s*,")
+"""The key at the head of a block, read from its text when the block does not parse."""
 
 Fields = dict[str, dict[str, str]]
 """Entry key → field name (lower case) → value as written, outer braces or quotes removed."""
@@ -49,17 +54,21 @@ class StoreEntry:
     raw: str
     """The entry's text exactly as in the file."""
     crossref: str | None = None
-    """The key of the entry this one inherits fields from."""
+    """The key of the entry this one inherits fields from, as written."""
+    xdata: tuple[str, ...] = ()
+    """The keys of the @xdata entries whose fields this one takes, as written."""
 
 
 @dataclass(frozen=True)
 class StoreFailure:
-    """A malformed block, duplicate key, undefined macro or dangling crossref."""
+    """A malformed block, duplicate or empty key, undefined macro or dangling crossref."""
 
     code: str
     """Problem code: bib-syntax, duplicate-key, undefined-macro or missing-crossref."""
     error: BibError
     """The located error."""
+    key: str | None = None
+    """The key of the entry it concerns, when there is one (a build refuses it if cited)."""
 
 
 @dataclass(frozen=True)
@@ -72,25 +81,44 @@ class Store:
     """Hash of the file's bytes; the cache key."""
     entries: Mapping[str, StoreEntry]
     """Entries by key, in file order."""
-    preamble: str
-    """``@string`` and ``@preamble`` blocks, verbatim, needed by any subset."""
+    preamble: tuple[tuple[int, str], ...]
+    """``@string`` and ``@preamble`` blocks (line, text verbatim), needed by any subset."""
     failures: tuple[StoreFailure, ...] = ()
-    """Everything wrong with the file, in line order (a build stops at the first)."""
+    """Everything wrong with the file, in line order (a build refuses what it cites)."""
     cache_dir: Path | None = None
     """Where the field values are cached, if anywhere."""
 
-    def subset(self, keys: Iterable[str]) -> str:
-        """BibTeX text holding just ``keys`` (plus their crossref parents and the macros)."""
-        wanted: list[str] = []
-        for key in keys:
-            entry = self.entries[key]
-            if key not in wanted:
-                wanted.append(key)
-            parent = entry.crossref
-            if parent and parent in self.entries and parent not in wanted:
-                wanted.append(parent)
-        body = "\n\n".join(self.entries[k].raw for k in wanted)
-        return f"{self.preamble}\n\n{body}\n" if self.preamble else f"{body}\n"
+    def resolve(self, key: str) -> str | None:
+        """The key of the entry a crossref or xdata field names: BibTeX matches them
+        regardless of case (xampl.bib's ``crossref = {WHOLE-JOURNAL}``), pandoc does not."""
+        if key in self.entries:
+            return key
+        return self._folded.get(key.casefold())
+
+    @cached_property
+    def _folded(self) -> dict[str, str]:
+        folded: dict[str, str] = {}
+        for key in self.entries:
+            folded.setdefault(key.casefold(), key)
+        return folded
+
+    def failures_of(self, key: str) -> list[StoreFailure]:
+        """What is wrong with the entry (or entries) under ``key``."""
+        return [f for f in self.failures if f.key == key]
+
+    def parents(self, key: str) -> list[str]:
+        """Every entry ``key`` inherits from, nearest first: its crossref and xdata
+        entries, theirs, and so on (each once; a cycle is cut)."""
+        found: list[str] = []
+        todo = [key]
+        while todo:
+            entry = self.entries[todo.pop(0)]
+            for name in (*([entry.crossref] if entry.crossref else []), *entry.xdata):
+                parent = self.resolve(name)
+                if parent is not None and parent != key and parent not in found:
+                    found.append(parent)
+                    todo.append(parent)
+        return found
 
     def closest_keys(self, key: str, n: int = 3) -> list[str]:
         """Keys like ``key``, for a "did you mean" hint.
@@ -218,6 +246,9 @@ def _parse_all(text: str, path: Path, digest: str, cache_dir: Path | None) -> tu
     fields: Fields = {}
     for offset, library in libraries:
         for block in library.entries:
+            if not block.key.strip():
+                failures.append(_keyless(block, path, offset))
+                continue
             values: dict[str, str] = {}
             for f in block.fields:
                 value = str(f.value)
@@ -225,35 +256,42 @@ def _parse_all(text: str, path: Path, digest: str, cache_dir: Path | None) -> tu
                     failures += _check_macros(value, macros, path, block, f, offset)
                 values[f.key.lower()] = _strip_enclosing(value)
             fields[block.key] = values
+            xdata = values.get("xdata", "")
             entries[block.key] = StoreEntry(
                 key=block.key,
                 entry_type=block.entry_type.lower(),
                 line=_line(block) + offset,
                 raw=(block.raw or "").strip(),
-                crossref=values.get("crossref"),
+                crossref=values.get("crossref", "").strip() or None,
+                xdata=tuple(k.strip() for k in xdata.split(",") if k.strip()),
             )
-    lower_keys = {k.lower(): k for k in entries}
+    folded = {key.casefold() for key in entries}
     for key, entry in entries.items():
-        if entry.crossref is not None and entry.crossref not in entries:
-            # BibTeX finds a parent whatever the case of its key; pandoc does not, and
-            # prints the entry without what it inherits.
-            near = lower_keys.get(entry.crossref.lower())
-            error = BibError(
-                f"entry {key!r} has crossref {entry.crossref!r}, which is not in the store"
-                + (f"; its key is {near!r}, which differs only in case" if near else ""),
-                Location(path, entry.line, None, f"{key}.crossref"),
-                hint=f"write crossref = {{{near}}}"
-                if near
-                else "add the parent entry or remove the crossref field",
-            )
-            failures.append(StoreFailure("missing-crossref", error))
-    preamble = "\n\n".join(
-        (b.raw or "").strip()
-        for _, library in libraries
+        for field, parent in [("crossref", entry.crossref), *(("xdata", x) for x in entry.xdata)]:
+            if parent is not None and parent not in entries and parent.casefold() not in folded:
+                error = BibError(
+                    f"entry {key!r} has {field} {parent!r}, which is not in the store",
+                    Location(path, entry.line, None, f"{key}.{field}"),
+                    hint=f"add the entry {parent!r} or remove the {field} field",
+                )
+                failures.append(StoreFailure("missing-crossref", error, key))
+    preamble = tuple(
+        (_line(b) + offset, (b.raw or "").strip())
+        for offset, library in libraries
         for b in (*library.strings, *library.preambles)
     )
     ordered = tuple(sorted(failures, key=lambda f: f.error.location.line or 0))
     return Store(path, digest, entries, preamble, ordered, cache_dir), fields
+
+
+def _keyless(block: model.Entry, path: Path, offset: int) -> StoreFailure:
+    """An entry written without a key, ``@article{,``: nothing can cite it."""
+    error = BibError(
+        f"@{block.entry_type} entry without a key",
+        Location(path, _line(block) + offset),
+        hint="write @type{key, ...}, or delete the entry",
+    )
+    return StoreFailure("bib-syntax", error)
 
 
 def _line(block: model.Block | model.Field) -> int:
@@ -275,7 +313,7 @@ def _check_macros(
                 Location(path, _line(f) + offset, None, f"{entry.key}.{f.key}"),
                 hint=f"define it with @string{{{token} = {{...}}}} or put the value in braces",
             )
-            failures.append(StoreFailure("undefined-macro", error))
+            failures.append(StoreFailure("undefined-macro", error, entry.key))
     return failures
 
 
@@ -292,6 +330,13 @@ def _failure(block: model.Block, path: Path, library: Library, offset: int = 0) 
     from bibtexparser.model import DuplicateBlockKeyBlock
 
     line = _line(block) + offset
+    if isinstance(block, DuplicateBlockKeyBlock) and not block.key.strip():
+        error = BibError(
+            "entry without a key",
+            Location(path, line),
+            hint="write @type{key, ...}, or delete the entry",
+        )
+        return StoreFailure("bib-syntax", error)
     if isinstance(block, DuplicateBlockKeyBlock):
         first = next((e for e in library.entries if e.key == block.key), block.previous_block)
         also = _line(first) + offset if first is not None else "?"
@@ -300,15 +345,19 @@ def _failure(block: model.Block, path: Path, library: Library, offset: int = 0) 
             Location(path, line, None, block.key),
             hint="keys must be unique; rename or remove one of the two entries",
         )
-        return StoreFailure("duplicate-key", error)
+        return StoreFailure("duplicate-key", error, block.key)
     reason = getattr(getattr(block, "error", None), "abort_reason", "") or "cannot parse this block"
     raw = (block.raw or "").strip()
     opening = raw.splitlines()[0] if raw else ""
     hint = "check for an unbalanced { } or a missing comma before this point"
     if re.match(r"^@\w+\s*\{[^,]*=", opening):
         hint = "the entry has no key: write @type{key, ...}"
-    error = BibError(f"{reason.strip()} in block {opening[:40]!r}", Location(path, line), hint)
-    return StoreFailure("bib-syntax", error)
+    head = _HEAD_KEY.match(raw)
+    key = head.group(1) if head else None
+    error = BibError(
+        f"{reason.strip()} in block {opening[:40]!r}", Location(path, line, None, key), hint
+    )
+    return StoreFailure("bib-syntax", error, key)
 
 
 def _fields_file(cache_dir: Path | None, digest: str) -> Path | None:
@@ -322,27 +371,42 @@ def _index(store: Store, text: str) -> dict[str, Any]:
     for entry in store.entries.values():
         start = text.find(entry.raw, position)
         rows.append(
-            [entry.key, entry.entry_type, entry.line, start, len(entry.raw), entry.crossref]
+            [
+                entry.key,
+                entry.entry_type,
+                entry.line,
+                start,
+                len(entry.raw),
+                entry.crossref,
+                list(entry.xdata),
+            ]
         )
         position = max(position, start)
     failures = [
-        [f.code, f.error.message, f.error.location.line, f.error.location.field, f.error.hint]
+        [f.code, f.error.message, f.error.location.line, f.error.location.field, f.error.hint,
+         f.key]
         for f in store.failures
-    ]
-    return {"preamble": store.preamble, "entries": rows, "failures": failures}
+    ]  # fmt: skip
+    preamble = [list(block) for block in store.preamble]
+    return {"preamble": preamble, "entries": rows, "failures": failures}
+
+
+_Row = tuple[str, int, int, int, str | None, tuple[str, ...]]
+"""An entry in the cached index: type, line, offset and length in the text, crossref, xdata."""
 
 
 class _IndexedEntries(Mapping[str, StoreEntry]):
     """Entries made on demand from the cached index: a build touches only the cited few,
     so a 10,000-entry store costs a dictionary of tuples, not 10,000 objects."""
 
-    def __init__(self, rows: dict[str, tuple[str, int, int, int, str | None]], text: str):
+    def __init__(self, rows: dict[str, _Row], text: str):
         self._rows = rows
         self._text = text
 
     def __getitem__(self, key: str) -> StoreEntry:
-        entry_type, line, start, length, crossref = self._rows[key]
-        return StoreEntry(key, entry_type, line, self._text[start : start + length], crossref)
+        entry_type, line, start, length, crossref, xdata = self._rows[key]
+        raw = self._text[start : start + length]
+        return StoreEntry(key, entry_type, line, raw, crossref, xdata)
 
     def __contains__(self, key: object) -> bool:
         return key in self._rows
@@ -358,17 +422,16 @@ def _from_index(
     data: dict[str, Any], text: str, path: Path, digest: str, cache_dir: Path | None
 ) -> Store | None:
     try:
-        rows = {}
-        for key, entry_type, line, start, length, crossref in data["entries"]:
+        rows: dict[str, _Row] = {}
+        for key, entry_type, line, start, length, crossref, xdata in data["entries"]:
             if start < 0 or start + length > len(text):
                 return None
-            rows[key] = (entry_type, line, start, length, crossref)
+            rows[key] = (entry_type, line, start, length, crossref, tuple(xdata))
         failures = tuple(
-            StoreFailure(code, BibError(message, Location(path, line, None, field), hint))
-            for code, message, line, field, hint in data["failures"]
+            StoreFailure(code, BibError(message, Location(path, line, None, field), hint), key)
+            for code, message, line, field, hint, key in data["failures"]
         )
-        return Store(
-            path, digest, _IndexedEntries(rows, text), data["preamble"], failures, cache_dir
-        )
+        preamble = tuple((int(line), str(raw)) for line, raw in data["preamble"])
+        return Store(path, digest, _IndexedEntries(rows, text), preamble, failures, cache_dir)
     except (KeyError, TypeError, ValueError):
         return None
