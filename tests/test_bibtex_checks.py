@@ -226,3 +226,24 @@ def test_a_real_store_is_checked_without_a_traceback(store: Path, tmp_path: Path
     assert result.exit_code in (0, 1), result.output
     report = json.loads(result.output)
     assert report["summary"]["entries"] > 0
+
+
+@pytest.mark.skipif(not STORES, reason="../shared/realbib is not beside the repository")
+@pytest.mark.parametrize("store", [p.name for p in STORES], ids=[p.stem for p in STORES])
+def test_asking_pandoc_only_about_suspect_entries_loses_no_finding(
+    store: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pandoc reads only the entries whose names or title could print otherwise than
+    written (a tenth to a third of a real store); asking about every entry finds nothing
+    more."""
+    from casekit.checks import bibreading
+
+    codes = ("unbraced-particle", "misread-name", "unprotected-acronym")
+
+    def found(cache: str) -> list[tuple[str, int, str]]:
+        checked = check_store(scan_store(REALBIB / store, tmp_path / cache))
+        return sorted((p.code, p.location.line or 0, p.message) for p in checked if p.code in codes)
+
+    some = found("some")
+    monkeypatch.setattr(bibreading, "could_misprint", lambda values: True)
+    assert found("every") == some

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -22,7 +23,7 @@ from casekit.core.errors import ToolError
 from casekit.references.store import Fields, Store
 from casekit.typesetting import pandoc
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 NAME_FIELDS = ("author", "editor")
 _AS_WRITTEN = "note"
 """The field that carries the title a second time: pandoc decodes its LaTeX but leaves
@@ -83,11 +84,45 @@ def read_store(store: Store, fields: Fields) -> dict[str, Reading] | None:
     if cached is not None and isinstance(cached.get("entries"), dict):
         raw: dict[str, Any] = cached["entries"]
     else:
-        keys = list(fields)
+        # Only entries whose names or title could print other than written are asked
+        # about: on a 10,000-entry library, asking about all would cost seconds.
+        keys = [key for key, values in fields.items() if could_misprint(values)]
         blocks = [_block(i, fields[key]) for i, key in enumerate(keys)]
         raw = {keys[int(item["id"][1:])]: item for item in _ask(blocks)}
         cachefile.write(file, CACHE_VERSION, digest, {"entries": raw}, "bibreading-*.json")
     return {key: _reading(item) for key, item in raw.items()}
+
+
+_NAME_SUSPECT = re.compile(
+    r"(?:^|[\s,~])(?!and\b|others\b)[a-z]|[\\{}()\[\]]|\b(?:Jr|Sr|II|III|IV)\b|"
+    r"\b(?:Department|University|Institute|Society|Association|Group|Committee|Organi[sz]ation|"
+    r"Collaborat\w*|Consortium|Council|Agency|Ministry|Board|Foundation|Cent(?:er|re)|"
+    r"Hospital|Team|Network|Initiative|Trust|Office|Service|College|Academy|Program\w*)\b"
+)
+"""What in a name field pandoc may read otherwise than written: a lower-case word (a
+particle), LaTeX, brackets, a suffix, or an organisation's word."""
+_TRAILING_INITIAL = re.compile(r"\s[A-Z]\.?$")
+"""``Akimoto K.``: a name in First Last order whose last word is an initial."""
+_TITLE_SUSPECT = re.compile(r"(?:^|[\s\-/'’.(])(?!A\s)[A-Z](?![a-z])|\\[A-Za-z]+|\$")
+"""What in a title sentence case may change, outside braces (which keep their case): a
+capital standing alone, a LaTeX command, or mathematics."""
+_BRACED = re.compile(r"\{[^{}]*\}")
+
+
+def could_misprint(values: Mapping[str, str]) -> bool:
+    """Whether an entry's names or title could print other than written, so that pandoc
+    must be asked how it reads them; every other entry prints as written."""
+    for field in NAME_FIELDS:
+        value = values.get(field, "")
+        if _NAME_SUSPECT.search(value):
+            return True
+        names = re.split(r"\s+and\s+", value)
+        if any("," not in name and _TRAILING_INITIAL.search(name.strip()) for name in names):
+            return True
+    title = values.get("title", "")
+    while _BRACED.search(title):
+        title = _BRACED.sub(" ", title)
+    return bool(_TITLE_SUSPECT.search(title))
 
 
 def _reading(item: Mapping[str, Any]) -> Reading:
