@@ -94,7 +94,7 @@ def read_store(store: Store, fields: Fields) -> dict[str, Reading] | None:
 
 
 _NAME_SUSPECT = re.compile(
-    r"(?:^|[\s,~])(?!and\b|others\b)[a-z]|[\\{}()\[\]]|\b(?:Jr|Sr|II|III|IV)\b|"
+    r"(?:^|[\s,~'’])(?!and\b|others\b)[a-z]|[\\{}()\[\]]|\b(?:Jr|Sr|II|III|IV)\b|"
     r"\b(?:Department|University|Institute|Society|Association|Group|Committee|Organi[sz]ation|"
     r"Collaborat\w*|Consortium|Council|Agency|Ministry|Board|Foundation|Cent(?:er|re)|"
     r"Hospital|Team|Network|Initiative|Trust|Office|Service|College|Academy|Program\w*)\b"
