@@ -152,9 +152,13 @@ def real_exports_project(target: Path, copies: int = 3) -> tuple[Path, int] | No
                 ),
                 text,
             )
-            if copy:  # another work, not a duplicate of the first copy's
-                text = re.sub(r"(\btitle\s*=\s*[{\"])", rf"\g<1>Copy {copy}: ", text)
+            if copy:  # other works, not duplicates of the first copy's: other years, DOIs
                 text = re.sub(r"(\bdoi\s*=\s*[{\"])", rf"\g<1>10.5555/c{copy}.", text)
+                text = re.sub(
+                    r"(\b(?:year|date)\s*=\s*[{\"]?)(\d{4})",
+                    lambda m, c=copy: f"{m.group(1)}{int(m.group(2)) - 100 * c}",
+                    text,
+                )
             pieces.append(text)
             if copy == 0 and number in (0, 3):  # biblatex's examples and the OHDSI book
                 keys += [
