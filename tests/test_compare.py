@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from casekit.checks.compare import differences
 from casekit.typesetting.readback import Printed
@@ -28,3 +31,35 @@ def test_lost_citation_and_short_reference_list_are_reported() -> None:
     assert "2 citations printed, 3 in the sources" in messages
     assert "reference list has 9 entries, 12 keys are cited" in messages
     assert "the text prints number 9, the reference list stops at 9" not in messages
+
+
+def test_a_repeated_check_reads_an_unchanged_output_once(
+    example: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pypdf reads a page in about 17 ms: an output whose bytes have not changed is read
+    back from the cache, and one that changed is read again."""
+    from dataclasses import replace
+
+    from casekit.building.pipeline import build
+    from casekit.checks.run import run_checks
+    from casekit.typesetting.formats import FORMATS
+
+    from .conftest import plan_for, request_for
+
+    build(plan_for(example, "txt"))
+    row = FORMATS["txt"]
+    assert row.reader is not None
+    reads: list[Path] = []
+
+    def counting(path: Path, *args: Any) -> Any:
+        reads.append(path)
+        return row.reader(path, *args)  # type: ignore[misc]
+
+    monkeypatch.setitem(FORMATS, "txt", replace(row, reader=counting))
+    first = run_checks(request_for(example))
+    second = run_checks(request_for(example))
+    assert len(reads) == 1 and first.problems == second.problems
+    assert first.summary["outputs_compared"] == 1
+    build(plan_for(example, "txt", style="american-medical-association"))
+    run_checks(request_for(example))
+    assert len(reads) == 2
