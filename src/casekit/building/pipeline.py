@@ -22,6 +22,7 @@ from casekit.building.tools import tool_versions
 from casekit.core import atomic
 from casekit.core.errors import Location, OutputError, ToolError
 from casekit.core.project import source_date_epoch
+from casekit.inputs.casedata import Case
 from casekit.rendering.counts import Counts
 from casekit.rendering.document import Document
 from casekit.typesetting.formats import FORMATS
@@ -41,6 +42,8 @@ class BuildResult:
     """Word and item counts of the built manuscript."""
     document: Document
     """The rendered manuscript the outputs were made from."""
+    case: Case
+    """The case data it was rendered from."""
 
     @property
     def manifest(self) -> Path:
@@ -124,4 +127,6 @@ def build(plan: Plan, progress: Callable[[str], None] | None = None) -> BuildRes
         atomic.discard(staged.values())
         raise
     document = prepared.document
-    return BuildResult(plan, plan.outputs, len(prepared.keys), document.counts, document)
+    return BuildResult(
+        plan, plan.outputs, len(prepared.keys), document.counts, document, prepared.case
+    )

@@ -22,7 +22,7 @@ from casekit.core.yamlfile import Loaded
 from casekit.inputs.journals import Journal, Layout, Profile, load_profile
 from casekit.inputs.manuscript import Manuscript, load_manuscript
 from casekit.references.styles import Style, resolve_style
-from casekit.typesetting.formats import FORMATS, Format
+from casekit.typesetting.formats import FORMATS
 
 
 @dataclass(frozen=True)
@@ -183,8 +183,3 @@ def profile_style(profile: Profile, project: Project) -> Style:
             hint="make citation_look match the style, or choose another style",
         )
     return style
-
-
-def readable_formats() -> tuple[Format, ...]:
-    """The formats ``casekit check`` can read back."""
-    return tuple(f for f in FORMATS.values() if f.reader is not None)

@@ -8,7 +8,6 @@ from casekit.building.pipeline import build
 from casekit.building.plan import Plan
 from casekit.checks.care import case_records, checklist, checklist_markdown, pdf_pages
 from casekit.core import atomic
-from casekit.inputs.case_file import load_case
 from casekit.typesetting import pandoc
 
 
@@ -17,7 +16,7 @@ def write_care_checklist(plan: Plan) -> list[Path]:
     project = plan.project
     result = build(plan.only(("pdf",)))
     meta = plan.manuscript.value
-    records = case_records(load_case(project.case_yaml, project.case_schema).value)
+    records = case_records(result.case)
     items = checklist(meta, result.document, project.templates, records)
     pages = pdf_pages(result.outputs["pdf"], result.document)
     markdown = checklist_markdown(meta.title, items, pages)

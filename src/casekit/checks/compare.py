@@ -31,7 +31,7 @@ from casekit.references.citations import Citation, expected_groups
 from casekit.references.store import Store
 from casekit.references.styles import Look
 from casekit.rendering.headings import Headings
-from casekit.typesetting.formats import FORMATS, Format
+from casekit.typesetting.formats import Format, readable_in
 from casekit.typesetting.readback import Printed, normal
 
 
@@ -64,7 +64,7 @@ def compare_outputs(
     its manifest records); then check the reference lists they print, each defect once
     for all the outputs that print it. ``cited``: the cited keys in order of first
     citation. Yields the names of the formats compared."""
-    built = [f for f in FORMATS.values() if f.reader and (folder / f.filename).is_file()]
+    built = readable_in(folder)
     if not built:
         return
     try:

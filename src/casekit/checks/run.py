@@ -47,7 +47,7 @@ from casekit.references.citations import find_citations
 from casekit.references.store import Store, scan_store
 from casekit.references.styles import DEFAULT_STYLE
 from casekit.rendering.document import Document, Part
-from casekit.typesetting.formats import FORMATS
+from casekit.typesetting.formats import readable_in
 
 CACHE_VERSION = 2
 T = TypeVar("T")
@@ -229,7 +229,7 @@ def plan_for_built(request: Request) -> Plan:
     the outputs that are not current."""
     plan = make_plan(request)
     if plan.profile is None and not request.formats:
-        present = (f.name for f in FORMATS.values() if f.reader and plan.output(f.name).is_file())
+        present = (f.name for f in readable_in(plan.folder))
         plan = plan.only(("pdf", "docx", *present))
     return outdated(plan)
 

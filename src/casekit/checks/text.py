@@ -9,7 +9,7 @@ from pathlib import Path
 
 from casekit.checks.problems import Problem
 from casekit.core.errors import Location
-from casekit.inputs.templates import blank_template_code
+from casekit.inputs.templates import blank, blank_template_code
 from casekit.references.citations import find_citations
 
 _NUMBERS = r"\d{1,3}(?:\s*[,–—-]\s*\d{1,3})*"
@@ -36,14 +36,10 @@ class Source:
     """The text."""
 
 
-def _blank(match: re.Match[str]) -> str:
-    return re.sub(r"[^\n]", " ", match.group(0))
-
-
 def typed_citations(sources: Iterable[Source]) -> Iterator[Problem]:
     """Citation numbers typed by hand, which no renumbering would ever fix."""
     for source in sources:
-        text = _CODE.sub(_blank, blank_template_code(source.text))
+        text = _CODE.sub(blank, blank_template_code(source.text))
         for pattern in TYPED:
             for match in pattern.finditer(text):
                 line = text.count("\n", 0, match.start())

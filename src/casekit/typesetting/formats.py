@@ -199,6 +199,11 @@ FORMATS: dict[str, Format] = {
 """Every output format casekit makes; nothing else lists them."""
 
 
+def readable_in(folder: Path) -> list[Format]:
+    """The formats whose output is in ``folder`` and that casekit can read back."""
+    return [f for f in FORMATS.values() if f.reader and (folder / f.filename).is_file()]
+
+
 def format_for(filename: str) -> Format | None:
     """The format whose output is called ``filename`` (``manuscript.pdf``), if any."""
     return next((f for f in FORMATS.values() if f.filename == filename), None)
