@@ -153,9 +153,12 @@ def real_exports_project(target: Path, copies: int = 3) -> tuple[Path, int] | No
                 text,
             )
             if copy:  # other works, not duplicates of the first copy's: other years, DOIs
-                text = re.sub(r"(\bdoi\s*=\s*[{\"])", rf"\g<1>10.5555/c{copy}.", text)
+                # (field names in any case: JabRef writes Doi and Year)
                 text = re.sub(
-                    r"(\b(?:year|date)\s*=\s*[{\"]?)(\d{4})",
+                    r"(?i)(\bdoi\s*=\s*[{\"])", rf"\g<1>10.5555/c{copy}.", text
+                )
+                text = re.sub(
+                    r"(?i)(\b(?:year|date)\s*=\s*[{\"]?)(\d{4})",
                     lambda m, c=copy: f"{m.group(1)}{int(m.group(2)) - 100 * c}",
                     text,
                 )

@@ -182,6 +182,33 @@ def test_years(tmp_path: Path, year: str, bad: bool) -> None:
     assert bool(problems_of(tmp_path, article(year=year), "bad-year")) is bad
 
 
+def two(first: str, second: str) -> str:
+    """A store of two entries, ``a`` and ``b``, each given as its field lines."""
+    return f"@article{{a,\n{first}\n}}\n\n@article{{b,\n{second}\n}}\n"
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "duplicate"),
+    [("title = {Blinatumomab in infants}, year = {2019}",
+      "title = {Blinatumomab in Infants.}, year = {2019}", True),
+     ("title = {Blinatumomab for infant leukaemia}, year = {2019}",
+      "title = {Blinatumomab for infant leukemia}, year = {2019}", True),
+     ("title = {Blinatumomab in infants}, date = {2019-03}",
+      "title = {Blinatumomab in infants}, date = {2019}", True),
+     ("title = {Blinatumomab in infants}, date = {2019}",
+      "title = {Blinatumomab in infants}, date = {2021}", False),
+     ("title = {Plan for the green areas. Report of group {II}}, year = {1974}",
+      "title = {Plan for the green areas. Report of group {V}}, year = {1974}", False),
+     ("title = {Annual report of the registry, volume 12}, year = {2020}",
+      "title = {Annual report of the registry, volume 13}, year = {2020}", False)],
+    ids=["same-title", "one-letter", "biblatex-date", "other-date-year", "roman-parts",
+         "numbered-volumes"],
+)  # fmt: skip
+def test_near_identical_works(tmp_path: Path, first: str, second: str, duplicate: bool) -> None:
+    found = problems_of(tmp_path, two(first, second), "duplicate-work")
+    assert bool(found) is duplicate
+
+
 def test_a_crossref_differing_only_in_case_finds_its_parent(tmp_path: Path) -> None:
     """BibTeX finds a parent whatever the case of its key, and so does casekit: the
     entries handed to pandoc spell the parent's key exactly (references/subset.py)."""

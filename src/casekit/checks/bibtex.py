@@ -427,7 +427,8 @@ def _duplicates(store: Store, fields: Fields) -> Iterator[Problem]:
             by_id[("PMID", values["pmid"].strip())].append(entry)
         title = _normal_title(values.get("title", ""))
         if len(title) >= 12:
-            year = values.get("year", "")
+            # biblatex stores give the year as the start of date (2006, 2006-05-01)
+            year = values.get("year") or values.get("date", "")[:4]
             words = title.split()
             # Blocking keeps this linear: only titles sharing a year and their first
             # or last three words are compared in full.
@@ -444,12 +445,40 @@ def _duplicates(store: Store, fields: Fields) -> Iterator[Problem]:
         for i, (title, entry) in enumerate(group):
             for other_title, other in group[i + 1 :]:
                 pair = frozenset((entry.key, other.key))
-                if pair in reported:
-                    continue
-                ratio = difflib.SequenceMatcher(None, title, other_title).ratio()
-                if ratio >= 0.93:
+                if pair not in reported and _near_identical(title, other_title):
                     reported.add(pair)
                     yield _duplicate(store, entry, other, "a near-identical title and year")
+
+
+def _near_identical(title: str, other: str) -> bool:
+    """Whether two normalised titles match at least 93% (difflib's ratio). The full
+    comparison is slow, so equal titles and titles whose cheap upper bounds already fall
+    short are decided first."""
+    if title == other:
+        return True
+    if _numbered_parts(title, other):
+        return False
+    matcher = difflib.SequenceMatcher(None, title, other)
+    return (
+        matcher.real_quick_ratio() >= 0.93
+        and matcher.quick_ratio() >= 0.93
+        and matcher.ratio() >= 0.93
+    )
+
+
+_NUMERAL = re.compile(r"\d+|[ivxlcdm]+")
+
+
+def _numbered_parts(title: str, other: str) -> bool:
+    """Whether two titles differ only in their numbers: part II and part V of a series
+    ("... gruppe ii", "... gruppe v") are two works, however alike the rest."""
+    words, others = title.split(), other.split()
+    if len(words) != len(others):
+        return False
+    differing = [(a, b) for a, b in zip(words, others, strict=True) if a != b]
+    return bool(differing) and all(
+        _NUMERAL.fullmatch(a) and _NUMERAL.fullmatch(b) for a, b in differing
+    )
 
 
 def _duplicate(store: Store, first: StoreEntry, second: StoreEntry, why: str) -> Problem:
