@@ -129,3 +129,61 @@ def test_latex_in_address_fields_is_made_plain(field: str, fixed: str | None) ->
 def test_howpublished_stays_when_the_entry_has_a_url() -> None:
     entry = "@misc{k,\n  howpublished = {\\url{http://a.b}},\n  url = {http://c.d},\n}\n"
     assert repair_bibtex(entry) == entry
+
+
+@pytest.mark.parametrize(
+    ("field", "fixed"),
+    [(r"type = {{PhD} Dissertation}", "type = {PhD Dissertation}"),
+     (r'type = "{PhD} Dissertation"', "type = {PhD Dissertation}"),
+     (r"type = {Th\`{e}se de doctorat}", "type = {Thèse de doctorat}"),
+     (r"type = {Technical report}", None),
+     (r"entrysubtype = {{magazine}}", None)],
+    ids=["braced-word", "quoted", "accent", "plain", "other-field"],
+)  # fmt: skip
+def test_latex_in_the_type_field_is_made_plain(field: str, fixed: str | None) -> None:
+    entry = f"@phdthesis{{key,\n  title = {{T}},\n  {field},\n  year = {{2019}},\n}}\n"
+    expected = entry if fixed is None else entry.replace(field, fixed)
+    assert repair_bibtex(entry) == expected
+
+
+NOCITE = '---\nnocite: "@*"\n---\n'
+
+
+def test_a_repaired_type_prints_without_braces(tmp_path: Path) -> None:
+    entry = "@phdthesis{key,\n  author = {Phony, F.},\n  title = {T},\n  school = {U},\n"
+    entry += "  type = {{PhD} Dissertation},\n  year = {1988}\n}\n"
+    bib = tmp_path / "refs.bib"
+    command = ["--citeproc", "--bibliography", str(bib), "-f", "markdown", "-t", "plain"]
+    for text, printed in [(entry, "{PhD} Dissertation"), (repair_bibtex(entry), "PhD Dissertation")]:
+        bib.write_text(text, encoding="utf-8")
+        assert printed in " ".join(pandoc.run(command, stdin=NOCITE).split())
+
+
+@pytest.mark.parametrize(
+    ("field", "fixed"),
+    [("publisher = {Lippincott Williams and Wilkins}",
+      "publisher = {{Lippincott Williams and Wilkins}}"),
+     ("institution = {Department of Health AND Human Services}",
+      "institution = {{Department of Health AND Human Services}}"),
+     ('school = "Faculty of Arts and Sciences"', "school = {{Faculty of Arts and Sciences}}"),
+     ("publisher = {{Taylor and Francis}}", None),
+     ("publisher = {Lippincott Williams \\& Wilkins}", None),
+     ("publisher = {Sandoz}", None),
+     ("address = {London and New York}", None)],
+    ids=["publisher", "institution", "school-quoted", "braced-already", "ampersand",
+         "no-and", "place-list"],
+)  # fmt: skip
+def test_a_publisher_with_and_stays_one_name(field: str, fixed: str | None) -> None:
+    entry = f"@book{{key,\n  title = {{T}},\n  {field},\n  year = {{2019}},\n}}\n"
+    expected = entry if fixed is None else entry.replace(field, fixed)
+    assert repair_bibtex(entry) == expected
+
+
+def test_a_repaired_publisher_prints_whole(tmp_path: Path) -> None:
+    entry = "@book{key,\n  author = {Black, J.},\n  title = {T},\n"
+    entry += "  publisher = {Lippincott Williams and Wilkins},\n  year = {2020}\n}\n"
+    bib = tmp_path / "refs.bib"
+    command = ["--citeproc", "--bibliography", str(bib), "-f", "markdown", "-t", "plain"]
+    for text, printed in [(entry, "Williams; Wilkins"), (repair_bibtex(entry), "Williams and Wilkins")]:
+        bib.write_text(text, encoding="utf-8")
+        assert printed in " ".join(pandoc.run(command, stdin=NOCITE).split())

@@ -80,6 +80,28 @@ def test_reference_manager_dialects_reach_pandoc_as_it_reads_them(
         assert field in read
 
 
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [("journal = {J},\n  volume = {12},\n  issue = {2}", {"issue": "2"}),
+     ("journal = {J},\n  number = {3},\n  issue = {Spring}", {"issue": "3, Spring"}),
+     ("publisher = {Sage},\n  city = {London, England}",
+      {"publisher-place": "London, England"}),
+     ("publisher = {Sage},\n  address = {Paris},\n  city = {London}",
+      {"publisher-place": "Paris"}),
+     ("abstract = {On the issue = of, city = X},\n  journal = {J}",
+      {"abstract": "On the issue = of, city = X"})],
+    ids=["mendeley-issue", "number-wins", "mendeley-city", "address-wins", "in-a-value"],
+)  # fmt: skip
+def test_fields_pandoc_ignores_reach_it_under_the_name_it_reads(
+    tmp_path: Path, fields: str, expected: dict[str, str]
+) -> None:
+    entry = f"@article{{k,\n  title = {{T}},\n  {fields}\n}}"
+    subset = make_subset(scan_store(_bib(tmp_path, entry + "\n")), ["k"])
+    assert subset.text.count("\n") == entry.count("\n") + 1  # line for line
+    (read,) = _pandoc_reads(subset.text, tmp_path)
+    assert {name: read.get(name) for name in expected} == expected
+
+
 def test_jabref_meta_comments_are_left_out(tmp_path: Path) -> None:
     text = ENTRY.format(key="a", title="x") + "@comment{jabref-meta: databaseType:bibtex;}\n"
     store = scan_store(_bib(tmp_path, text))

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 
 @dataclass(frozen=True)
@@ -160,11 +161,76 @@ def _unwrap_urls(bibtex: str) -> str:
     return "".join(out)
 
 
+def _rewrite_values(bibtex: str, names: str, rewrite: Callable[[str], str | None]) -> str:
+    """``bibtex`` with the value of every field named in ``names`` (a regex alternation)
+    replaced by ``rewrite(value)``, written in braces; None leaves a value as it is."""
+    out: list[str] = []
+    position = 0
+    for field in re.finditer(rf"(?im)(?<=[,{{\s])(?:{names})\s*=\s*", bibtex):
+        start = field.end()
+        end = _value_end(bibtex, start) if start >= position else None
+        if end is None:
+            continue
+        value = bibtex[start + 1 : end - 1]
+        new = rewrite(value)
+        if new is None:
+            continue
+        new += "\n" * (value.count("\n") - new.count("\n"))  # keep the lines
+        out.append(bibtex[position:start] + "{" + new + "}")
+        position = end
+    out.append(bibtex[position:])
+    return "".join(out)
+
+
+def _plain_type(value: str) -> str | None:
+    """A ``type`` field written in LaTeX, as the text it stands for.
+
+    pandoc copies ``type`` (the genre a style prints: "PhD Dissertation", "Technical
+    report") verbatim, so ``type = {{PhD} Dissertation}`` prints "[{PhD} Dissertation]".
+    The value is decoded with pylatexenc, as BibTeX would typeset it; pandoc does not
+    sentence-case a genre, so the braces that protected its case are not needed.
+    """
+    if not re.search(r"[{}\\]", value):
+        return None
+    from pylatexenc.latex2text import LatexNodes2Text
+
+    return LatexNodes2Text().latex_to_text(value).replace("{", "").replace("}", "")
+
+
+def _one_publisher(value: str) -> str | None:
+    """A publisher or institution whose name holds "and", kept whole.
+
+    BibTeX prints ``publisher = {Lippincott Williams and Wilkins}`` as written, but pandoc
+    reads the field as BibLaTeX's list of publishers and prints "Lippincott Williams;
+    Wilkins" ("Department of Health; Human Services"). Braces around the value keep it
+    one name, which is what BibTeX's authors mean; a real list of two prints "A and B".
+    """
+    depth = 0
+    for i, char in enumerate(value):
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth == 0 and value[i : i + 5].lower() == " and ":
+            return "{" + value + "}"
+    return None
+
+
 BIBTEX_REPAIRS: tuple[Repair, ...] = (
     Repair(
         "plain-urls",
         "an address printed as LaTeX: 'Available from: \\url{https://...}'",
         _unwrap_urls,
+    ),
+    Repair(
+        "plain-types",
+        "a thesis or report type printed as LaTeX: '[{PhD} Dissertation]'",
+        partial(_rewrite_values, names="type", rewrite=_plain_type),
+    ),
+    Repair(
+        "whole-publishers",
+        "a publisher cut at its 'and': 'Lippincott Williams; Wilkins'",
+        partial(
+            _rewrite_values, names="publisher|institution|organization|school",
+            rewrite=_one_publisher,
+        ),
     ),
 )
 """Repairs applied to the cited entries handed to pandoc (never to the store itself)."""

@@ -38,6 +38,8 @@ class EntryTypes:
     """A manager's type → (the type pandoc is handed, the entrysubtype added or None)."""
     not_citable: dict[str, str]
     """Types that are no work a reference list prints → why."""
+    field_aliases: dict[str, str]
+    """A manager's field name that pandoc ignores → the name pandoc reads."""
 
     def problem(self, entry_type: str) -> str | None:
         """Why an entry of ``entry_type`` cannot be cited, or None when it can."""
@@ -65,6 +67,7 @@ def entry_types() -> EntryTypes:
         frozenset(raw["read"]),
         {name: (row["type"], row.get("entrysubtype")) for name, row in raw["aliases"].items()},
         dict(raw["not_citable"]),
+        dict(raw["field_aliases"]),
     )
 
 
@@ -130,9 +133,10 @@ def make_subset(store: Store, keys: Iterable[str]) -> Subset:
 def for_pandoc(entry: StoreEntry, store: Store) -> str:
     """The entry as pandoc's BibLaTeX reader takes it, with as many lines as it had.
 
-    A manager's type becomes pandoc's (``@book_section`` → ``@incollection``), an entry
-    in parentheses is put in braces, and a crossref or xdata naming its parent in
-    another case names it as its key is written.
+    A manager's type becomes pandoc's (``@book_section`` → ``@incollection``), and so
+    does a field name pandoc ignores (Mendeley's ``issue`` → ``number``); an entry in
+    parentheses is put in braces, and a crossref or xdata naming its parent in another
+    case names it as its key is written.
     """
     raw = entry.raw
     head = _HEAD.match(raw)
@@ -151,7 +155,22 @@ def for_pandoc(entry: StoreEntry, store: Store) -> str:
     body = raw[head.end() :]
     if head["open"] == "(" and body.rstrip().endswith(")"):
         body = body.rstrip()[:-1] + "}"
-    return written + _parents_as_keyed(body, entry, store)
+    return written + _parents_as_keyed(_fields_renamed(body), entry, store)
+
+
+def _field_start(name: str) -> re.Pattern[str]:
+    """Where field ``name`` starts in an entry's body: at a line's start, or after the
+    comma that ends a braced or quoted value (never inside a value's prose)."""
+    return re.compile(rf"(?im)((?:^|(?<=[}}\"])\s*,)\s*){re.escape(name)}(\s*=)")
+
+
+def _fields_renamed(body: str) -> str:
+    """``body`` with each field pandoc ignores under its reader's name, unless the entry
+    has that field already."""
+    for name, to in entry_types().field_aliases.items():
+        if _field_start(name).search(body) and not _field_start(to).search(body):
+            body = _field_start(name).sub(lambda m, to=to: m.group(1) + to + m.group(2), body)
+    return body
 
 
 def _parents_as_keyed(body: str, entry: StoreEntry, store: Store) -> str:
