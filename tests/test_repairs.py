@@ -146,17 +146,20 @@ def test_latex_in_the_type_field_is_made_plain(field: str, fixed: str | None) ->
     assert repair_bibtex(entry) == expected
 
 
-NOCITE = '---\nnocite: "@*"\n---\n'
+def printed(tmp_path: Path, bibtex: str) -> str:
+    """The reference list pandoc prints for ``bibtex`` in the example's NLM style, on one line."""
+    (tmp_path / "refs.bib").write_text(bibtex, encoding="utf-8")
+    (tmp_path / "s.csl").write_text(resolve_style("nlm-citation-sequence-brackets", tmp_path).csl(), "utf-8")
+    (tmp_path / "m.md").write_text('---\nnocite: "@*"\n---\n', encoding="utf-8")
+    command = ["--sandbox", "m.md", "--citeproc", "--csl=s.csl", "--bibliography=refs.bib"]
+    return " ".join(str(pandoc.run([*command, "-t", "plain"], cwd=tmp_path)).split())
 
 
 def test_a_repaired_type_prints_without_braces(tmp_path: Path) -> None:
     entry = "@phdthesis{key,\n  author = {Phony, F.},\n  title = {T},\n  school = {U},\n"
     entry += "  type = {{PhD} Dissertation},\n  year = {1988}\n}\n"
-    bib = tmp_path / "refs.bib"
-    command = ["--citeproc", "--bibliography", str(bib), "-f", "markdown", "-t", "plain"]
-    for text, printed in [(entry, "{PhD} Dissertation"), (repair_bibtex(entry), "PhD Dissertation")]:
-        bib.write_text(text, encoding="utf-8")
-        assert printed in " ".join(pandoc.run(command, stdin=NOCITE).split())
+    assert "{PhD} Dissertation" in printed(tmp_path, entry)
+    assert "PhD Dissertation" in printed(tmp_path, repair_bibtex(entry))
 
 
 @pytest.mark.parametrize(
@@ -182,8 +185,34 @@ def test_a_publisher_with_and_stays_one_name(field: str, fixed: str | None) -> N
 def test_a_repaired_publisher_prints_whole(tmp_path: Path) -> None:
     entry = "@book{key,\n  author = {Black, J.},\n  title = {T},\n"
     entry += "  publisher = {Lippincott Williams and Wilkins},\n  year = {2020}\n}\n"
-    bib = tmp_path / "refs.bib"
-    command = ["--citeproc", "--bibliography", str(bib), "-f", "markdown", "-t", "plain"]
-    for text, printed in [(entry, "Williams; Wilkins"), (repair_bibtex(entry), "Williams and Wilkins")]:
-        bib.write_text(text, encoding="utf-8")
-        assert printed in " ".join(pandoc.run(command, stdin=NOCITE).split())
+    assert "Williams; Wilkins" in printed(tmp_path, entry)
+    assert "Williams and Wilkins" in printed(tmp_path, repair_bibtex(entry))
+
+
+@pytest.mark.parametrize(
+    ("title", "kept"),
+    [("Kawasaki disease in Boston children", "Kawasaki disease in {Boston} children"),
+     ("Hodgkin lymphoma and Down syndrome: a French cohort",
+      "Hodgkin lymphoma and {Down} syndrome: a {French} cohort"),
+     ("Activation of T cells by CAR-T therapy", "Activation of {T} cells by {CAR-T} therapy"),
+     ("Guillain-Barr{\\'e} syndrome after Zika infection",
+      "Guillain-Barr{\\'e} syndrome after {Zika} infection"),
+     ("Case of (Crohn's) colitis", "Case of ({Crohn's}) colitis"),
+     ("Kawasaki Disease in Boston Children", None),
+     ("Outcomes in the U.S. and Europe", None),
+     ("Treatment of {Crohn's} disease", None),
+     ("Crohn's disease", None)],
+    ids=["place", "after-colon", "acronyms", "accent-command", "bracketed", "title-case",
+         "title-case-small-words", "braced-already", "first-word-only"],
+)  # fmt: skip
+def test_capitals_of_a_sentence_case_title_are_kept(title: str, kept: str | None) -> None:
+    entry = f"@article{{key,\n  title = {{{title}}},\n  year = {{2019}},\n}}\n"
+    expected = entry if kept is None else entry.replace(title, kept)
+    assert repair_bibtex(entry) == expected
+
+
+def test_a_kept_capital_prints(tmp_path: Path) -> None:
+    entry = "@article{key,\n  author = {Black, J.},\n  journal = {J},\n"
+    entry += "  title = {Kawasaki disease in Boston children},\n  year = {2020}\n}\n"
+    assert "in boston children" in printed(tmp_path, entry)
+    assert "in Boston children" in printed(tmp_path, repair_bibtex(entry))

@@ -20,10 +20,11 @@ from typing import Any
 
 from casekit.core import cachefile
 from casekit.core.errors import ToolError
+from casekit.references.repairs import kept_capitals
 from casekit.references.store import Fields, Store
 from casekit.typesetting import pandoc
 
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 NAME_FIELDS = ("author", "editor")
 _AS_WRITTEN = "note"
 """The field that carries the title a second time: pandoc decodes its LaTeX but leaves
@@ -137,11 +138,13 @@ def _block(index: int, values: Mapping[str, str]) -> str:
     """One entry holding only what is read here; the key is the entry's position, since a
     key pandoc would refuse must not cost the entry its reading."""
     parts = [f"@misc{{e{index}"]
+    title = values.get("title")
+    # the title as a build hands it to pandoc, with its meant capitals kept (repairs.py)
+    handed = {"title": kept_capitals(title) or title} if title else {}
     for field in (*NAME_FIELDS, "title", *_LANGUAGE_FIELDS):
-        value = values.get(field)
+        value = handed.get(field, values.get(field))
         if value and _balanced(value):
             parts.append(f"  {field} = {{{value}}}")
-    title = values.get("title")
     if title and _balanced(title):
         parts.append(f"  {_AS_WRITTEN} = {{{title}}}")
     return ",\n".join(parts) + "\n}\n"

@@ -213,6 +213,74 @@ def _one_publisher(value: str) -> str | None:
     return None
 
 
+_SMALL_WORDS = frozenset(
+    "and but for nor off out per the yet "
+    "about above across after against along amid among around before behind below beneath "
+    "beside besides between beyond down during except from inside into like near next onto "
+    "over past plus since than that then this through till toward towards under unlike "
+    "until upon versus via what when where which while with within without".split()
+)
+"""Words of three letters or more that a title in Title Case may leave lower-case."""
+_EDGES = "([\"'‘“"
+_ENDS = ".,;:?!)]\"'’”"
+
+
+def _words(title: str) -> list[tuple[int, int, bool]]:
+    """(start, end, opens a sentence) of each word of ``title`` outside braces."""
+    words, depth, start, opening = [], 0, None, True
+    for i, char in enumerate(title + " "):
+        if depth == 0 and char.isspace():
+            if start is not None:
+                words.append((start, i, opening))
+                opening = title[i - 1] in ":.?!"
+                start = None
+            continue
+        if start is None:
+            start = i
+        depth += {"{": 1, "}": -1}.get(char, 0)
+    return words
+
+
+def kept_capitals(title: str) -> str | None:
+    """A title written in sentence case, with each capitalised word braced; None for any
+    other title.
+
+    pandoc sentence-cases an English title, so "Kawasaki disease in Boston" prints
+    "Kawasaki disease in boston" and "Activation of T cells" prints "activation of t
+    cells". In a title its author wrote in sentence case (PubMed's, and most reference
+    managers' own), every capital after the first word is meant, so it is kept, as
+    BibTeX's own styles would print it. A title in Title Case gives no such sign, and
+    is left to pandoc.
+    """
+    words = _words(title)
+    lower = capital = 0
+    candidates = []
+    for start, end, opening in words:
+        core = title[start:end].lstrip(_EDGES).rstrip(_ENDS)
+        if opening or not core or re.search(r"[\\{}$]", core):
+            continue
+        letters = [c for c in core if c.isalpha()]
+        if core[0].islower() and len(letters) >= 3 and core.lower() not in _SMALL_WORDS:
+            lower += 1
+        elif core[0].isupper() and any(c.islower() for c in core):
+            capital += 1
+        if any(c.isupper() for c in core):
+            head = start + len(title[start:end]) - len(title[start:end].lstrip(_EDGES))
+            candidates.append((head, head + len(core)))
+    if not candidates or lower == 0 or capital > lower:
+        return None
+    for head, tail in reversed(candidates):
+        title = f"{title[:head]}{{{title[head:tail]}}}{title[tail:]}"
+    return title
+
+
+_TITLE_FIELDS = (
+    "title|subtitle|titleaddon|booktitle|booksubtitle|maintitle|mainsubtitle|series|"
+    "eventtitle|issuetitle"
+)
+"""The fields pandoc sentence-cases."""
+
+
 BIBTEX_REPAIRS: tuple[Repair, ...] = (
     Repair(
         "plain-urls",
@@ -223,6 +291,11 @@ BIBTEX_REPAIRS: tuple[Repair, ...] = (
         "plain-types",
         "a thesis or report type printed as LaTeX: '[{PhD} Dissertation]'",
         partial(_rewrite_values, names="type", rewrite=_plain_type),
+    ),
+    Repair(
+        "kept-capitals",
+        "a name lower-cased in a sentence-case title: 'Kawasaki disease in boston'",
+        partial(_rewrite_values, names=_TITLE_FIELDS, rewrite=kept_capitals),
     ),
     Repair(
         "whole-publishers",
