@@ -154,9 +154,7 @@ def real_exports_project(target: Path, copies: int = 3) -> tuple[Path, int] | No
             )
             if copy:  # other works, not duplicates of the first copy's: other years, DOIs
                 # (field names in any case: JabRef writes Doi and Year)
-                text = re.sub(
-                    r"(?i)(\bdoi\s*=\s*[{\"])", rf"\g<1>10.5555/c{copy}.", text
-                )
+                text = re.sub(r"(?i)(\bdoi\s*=\s*[{\"])", rf"\g<1>10.5555/c{copy}.", text)
                 text = re.sub(
                     r"(?i)(\b(?:year|date)\s*=\s*[{\"]?)(\d{4})",
                     lambda m, c=copy: f"{m.group(1)}{int(m.group(2)) - 100 * c}",

@@ -149,7 +149,9 @@ def test_latex_in_the_type_field_is_made_plain(field: str, fixed: str | None) ->
 def printed(tmp_path: Path, bibtex: str) -> str:
     """The reference list pandoc prints for ``bibtex`` in the example's NLM style, on one line."""
     (tmp_path / "refs.bib").write_text(bibtex, encoding="utf-8")
-    (tmp_path / "s.csl").write_text(resolve_style("nlm-citation-sequence-brackets", tmp_path).csl(), "utf-8")
+    (tmp_path / "s.csl").write_text(
+        resolve_style("nlm-citation-sequence-brackets", tmp_path).csl(), "utf-8"
+    )
     (tmp_path / "m.md").write_text('---\nnocite: "@*"\n---\n', encoding="utf-8")
     command = ["--sandbox", "m.md", "--citeproc", "--csl=s.csl", "--bibliography=refs.bib"]
     return " ".join(str(pandoc.run([*command, "-t", "plain"], cwd=tmp_path)).split())

@@ -194,7 +194,8 @@ def _plain_type(value: str) -> str | None:
         return None
     from pylatexenc.latex2text import LatexNodes2Text
 
-    return LatexNodes2Text().latex_to_text(value).replace("{", "").replace("}", "")
+    text = str(LatexNodes2Text().latex_to_text(value))
+    return text.replace("{", "").replace("}", "")
 
 
 def _one_publisher(value: str) -> str | None:
@@ -301,7 +302,8 @@ BIBTEX_REPAIRS: tuple[Repair, ...] = (
         "whole-publishers",
         "a publisher cut at its 'and': 'Lippincott Williams; Wilkins'",
         partial(
-            _rewrite_values, names="publisher|institution|organization|school",
+            _rewrite_values,
+            names="publisher|institution|organization|school",
             rewrite=_one_publisher,
         ),
     ),

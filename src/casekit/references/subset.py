@@ -169,7 +169,7 @@ def _fields_renamed(body: str) -> str:
     has that field already."""
     for name, to in entry_types().field_aliases.items():
         if _field_start(name).search(body) and not _field_start(to).search(body):
-            body = _field_start(name).sub(lambda m, to=to: m.group(1) + to + m.group(2), body)
+            body = _field_start(name).sub(rf"\g<1>{to}\g<2>", body)
     return body
 
 
