@@ -17,7 +17,7 @@ CASEKIT_SOURCES := $(shell find src/casekit -name '*.py' -o -name '*.lua' -o -na
 CASEKIT_SETUP := $(RUNTIME)
 include src/casekit/data/project.mk
 
-.PHONY: journal test lint fuzz bench privacy-eval distclean
+.PHONY: journal test lint fuzz bench privacy-eval privacy-libraries distclean
 
 $(RUNTIME): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -60,6 +60,11 @@ bench: | $(DEV)
 # when a target of the issue is missed.
 privacy-eval: | $(DEV)
 	$(BIN)/python scripts/privacy_eval.py $(ARGS)
+
+# Each library of the gate against the patterns it replaces (slow: a few minutes); the
+# rejected candidates (datefinder, dateparser, pyap) are measured where installed.
+privacy-libraries: | $(DEV)
+	$(BIN)/python scripts/privacy_libraries.py
 
 distclean: clean
 	rm -rf $(VENV)

