@@ -121,7 +121,7 @@ def test_templates_cannot_read_files_or_reach_the_network(
         url = insert[insert.index("https://") : -1]
         meta.write_text(
             meta.read_text(encoding="utf-8")
-            + f"privacy_waivers:\n  - {{text: '{url})', category: URL, reason: sandbox test}}\n",
+            + f"privacy_waivers:\n  - {{text: '{url}', category: URL, reason: sandbox test}}\n",
             encoding="utf-8",
         )
     with pytest.raises(CasekitError) as info:
