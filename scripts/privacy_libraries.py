@@ -7,9 +7,9 @@ false alarms on the published texts, with the gate as it is and with one change:
   places     without the GeoNames gazetteer (cue words only)
   names      without the given-name list (titles, relatives and initials only)
   dates      with datefinder, or dateparser's search, added to the patterns
-  addresses  with pyap's address finder added to the patterns
-A library that is not installed is reported as such; datefinder, dateparser and pyap are
-not casekit dependencies (install them in a scratch venv to measure them).
+  addresses  with pyap's address finder, or usaddress's labels, added to the patterns
+A library that is not installed is reported as such; datefinder, dateparser, pyap and
+usaddress are not casekit dependencies (install them in a scratch venv to measure them).
 """
 
 from __future__ import annotations
@@ -80,6 +80,35 @@ def _pyap(text: str) -> Iterator[Span]:
                 yield Span(start, start + len(found), "street address")
 
 
+def _usaddress(text: str) -> Iterator[Span]:
+    """usaddress labels the words of a string it is told is an address; each sentence is
+    given to it, and a run holding a house number and a street name is taken as one."""
+    import re
+
+    import usaddress
+
+    for sentence in re.finditer(r"[^.!?\n]+", text):
+        position = sentence.start()
+        run: list[tuple[int, int, str]] = []
+        for token, label in usaddress.parse(sentence.group(0)):
+            start = text.find(token, position)
+            if start < 0:
+                continue
+            position = start + len(token)
+            if label.startswith(("AddressNumber", "StreetName", "Occupancy", "ZipCode")):
+                run.append((start, position, label))
+            elif run:
+                yield from _address_run(run)
+                run = []
+        yield from _address_run(run)
+
+
+def _address_run(run: list[tuple[int, int, str]]) -> Iterator[Span]:
+    labels = {label for _, _, label in run}
+    if "AddressNumber" in labels and "StreetName" in labels:
+        yield Span(run[0][0], run[-1][1], "street address")
+
+
 COMPARISONS = (
     ("phones", ["phone"], None, "without libphonenumber", _without("phones-library")),
     ("places", ["place", "postcode"], None, "without the gazetteer", _no_gazetteer),
@@ -87,6 +116,13 @@ COMPARISONS = (
     ("dates", ["date"], "datefinder", "with datefinder", _extra("datefinder", _datefinder)),
     ("dates", ["date"], "dateparser", "with dateparser", _extra("dateparser", _dateparser)),
     ("addresses", ["street address"], "pyap", "with pyap", _extra("pyap", _pyap)),
+    (
+        "addresses",
+        ["street address"],
+        "usaddress",
+        "with usaddress",
+        _extra("usaddress", _usaddress),
+    ),
 )
 
 

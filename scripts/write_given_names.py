@@ -17,6 +17,10 @@ from pathlib import Path
 
 PER_COUNTRY = 400
 """Names of each sex taken from each country's ranking."""
+SURNAME_FACTOR = 20
+"""A name is left out when its best rank as a surname, in any country, is this many times
+better than its best rank as a given name: "Smith" (surname rank 1, given-name rank 2,287)
+is a surname, and "Smith reported" cites an author; "Thomas" (10 and 85) stays."""
 TARGET = Path(__file__).resolve().parents[1] / "src" / "casekit" / "data" / "given-names.txt"
 LATIN = re.compile(r"^[A-Z][a-zà-öø-ÿāăąćčďđēėęěğīįıķľłńňōőœŕřśşšţťūůűųźżž'’-]+$")
 
@@ -26,23 +30,35 @@ def main() -> int:
     from names_dataset import NameDataset
 
     version = getattr(names_dataset, "__version__", "3.3.1")
-    ranking = NameDataset().get_top_names(n=PER_COUNTRY, use_first_names=True)
-    names = {
+    dataset = NameDataset()
+    ranking = dataset.get_top_names(n=PER_COUNTRY, use_first_names=True)
+    candidates = {
         name
         for by_sex in ranking.values()
         for listed in by_sex.values()
         for name in listed
         if len(name) >= 3 and LATIN.match(name)
     }
+    names = {name for name in candidates if not _mostly_a_surname(dataset.search(name))}
     header = (
         "# Given names for the de-identification gate, one a line: the "
         f"{PER_COUNTRY} most common of each sex in each of {len(ranking)} countries,\n"
-        f"# from names-dataset {version}, in Latin script. Written by "
-        "scripts/write_given_names.py; edit that, not this file.\n"
+        f"# from names-dataset {version}, in Latin script, less those far more common as "
+        "surnames.\n# Written by scripts/write_given_names.py; edit that, not this file.\n"
     )
     TARGET.write_text(header + "\n".join(sorted(names)) + "\n", encoding="utf-8")
     print(f"{len(names)} names written to {TARGET}")
     return 0
+
+
+def _best_rank(part: dict | None) -> float:
+    ranks = [r for r in ((part or {}).get("rank") or {}).values() if r]
+    return min(ranks) if ranks else float("inf")
+
+
+def _mostly_a_surname(found: dict) -> bool:
+    given, surname = _best_rank(found.get("first_name")), _best_rank(found.get("last_name"))
+    return surname * SURNAME_FACTOR < given
 
 
 if __name__ == "__main__":

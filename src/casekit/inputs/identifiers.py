@@ -203,6 +203,7 @@ def _ages() -> list[str]:
         rf"\b(?:aged?|age\s+of|at\s+age|centenarian,?\s+aged|turned|turning|now|reached)\s*[:=]?\s+"
         rf"(?P<id>{either})\b(?!\s*(?:%|percent|mg|kg|mmHg|bpm|cm|mm|days?|weeks?|months?|"
         rf"minutes?|hours?|times))",
+        rf"(?<!\bfor\s)(?<!\bover\s)(?<!\bwithin\s)(?<!\bafter\s)(?<!\bin\s)"
         rf"\b{age}\s+years\b(?!\s+(?:ago|later|earlier|before|after|since|of\s+follow))",
         r"\b(?:ninety|hundred)(?:[-\s](?:one|two|three|four|five|six|seven|eight|nine))?"
         r"(?:[-\s]years?)?[-\s]old\b",
