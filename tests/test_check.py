@@ -66,11 +66,11 @@ def test_json_report_schema(tmp_path: Path) -> None:
     project = copy_example(tmp_path / "project")
     result = CliRunner().invoke(main, ["check", "-C", str(project), "--format", "json"])
     report = json.loads(result.stdout)
-    assert report["schema_version"] == 1
+    assert report["schema_version"] == 2
     assert set(report["summary"]) >= {"entries", "citations", "cited_keys", "errors", "warnings"}
     for problem in report["problems"]:
         assert set(problem) == {
-            "code", "severity", "file", "line", "column", "field", "message", "hint",
+            "code", "severity", "file", "line", "column", "field", "message", "hint", "identifier",
         }  # fmt: skip
         assert problem["severity"] in ("error", "warning", "info")
 

@@ -5,7 +5,9 @@ scenario.yaml says how to break a copy of the example project (``edits``), how t
 run casekit (``args``, ``env``) and what the author must see (``stderr``
 fragments, in order: file:line first, then the message and hint). A scenario with
 several mistakes in one file lists the fragments of each line it must print, in
-order (``stderr-lines``).
+order (``stderr-lines``). Lines that do not start with ``casekit: `` continue the
+one before (the waivers printed after suspected identifiers): ``stderr-more`` lists
+lines that must be among them, and ``absent-from-stderr`` text that must not appear.
 """
 
 from __future__ import annotations
@@ -34,8 +36,14 @@ def test_bad_input_gives_one_located_line_per_mistake(
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     assert result.exit_code == spec.get("exit", 1)
     expected = spec.get("stderr-lines") or [spec["stderr"]]
-    lines = result.stderr.strip().splitlines()
+    every = result.stderr.strip().splitlines()
+    lines = [line for line in every if line.startswith("casekit: ")]
     assert len(lines) == len(expected), result.stderr
+    assert every[0] == lines[0], result.stderr
+    for more in spec.get("stderr-more", []):
+        assert more in every, f"{more!r} not a line of: {result.stderr}"
+    for text in spec.get("absent-from-stderr", []):
+        assert text not in result.stderr
     assert "Traceback" not in result.output
     for line, fragments in zip(lines, expected, strict=True):
         assert line.startswith("casekit: ")

@@ -10,7 +10,15 @@ from casekit.building.prepare import prepare
 from casekit.core.errors import Location, TemplateError
 from casekit.inputs.days import DayRef
 from casekit.inputs.quantities import Quantity
-from casekit.rendering.document import day, environment, num, qty, render_file, render_string
+from casekit.rendering.document import (
+    day,
+    environment,
+    num,
+    qty,
+    render_file,
+    render_string,
+    trace_file,
+)
 from casekit.rendering.figures import Figure
 from casekit.rendering.timeline_figure import TimelineOptions
 
@@ -127,3 +135,55 @@ def test_a_figure_placed_twice_with_other_options_is_refused(example: Path) -> N
     _figure_call(example, "", after='\n{{ figure("timeline", "Again.", xlim=[0, 30]) }}\n')
     with pytest.raises(TemplateError, match=r"figure\('timeline'\) is placed twice"):
         prepare(plan_for(example))
+
+
+TRACED = (
+    "{## care: 5a ##}\n"
+    "# Case\n"
+    "{%- if flag -%}\n"
+    "  A {{ age }} infant.\n"
+    "{%- endif %}\n"
+    "{% for row in rows -%}\n"
+    "| {{ row }} |\n"
+    "{% endfor %}"
+    '{% include "part.md.j2" %}\n'
+)
+
+
+def test_tracing_prints_what_render_prints_and_where_from(tmp_path: Path) -> None:
+    """Each stretch of the text names the template line that printed it, and whether it
+    is the template's own text or the value of an expression."""
+    root = _templates(tmp_path, **{"s.md.j2": TRACED, "part.md.j2": "Part {{ age }}.\n"})
+    env = environment(root)
+    context = {"flag": True, "age": "3-month-old", "rows": ["a", "b"]}
+    text, printed = trace_file(env, "s.md.j2", root, **context)
+    assert text == render_file(env, "s.md.j2", root, **context)
+    ends = [*(p.start for p in printed[1:]), len(text)]
+    pieces = [
+        (text[p.start : end], p.line, p.literal) for p, end in zip(printed, ends, strict=True)
+    ]
+    assert pieces[:10] == [
+        ("\n# Case", 1, True),  # the comment's line break, then the heading
+        ("A ", 3, True),  # after `-%}`: Jinja names the tag's line
+        ("3-month-old", 4, False),
+        (" infant.", 4, True),
+        ("\n", 4, True),  # after `{%- endif %}`: the line of the last code before it
+        ("| ", 6, True),
+        ("a", 7, False),
+        (" |\n", 7, True),
+        ("| ", 6, True),
+        ("b", 7, False),
+    ]
+    # What an included template prints is named by the line that includes it.
+    assert pieces[-4:-1] == [("Part ", 8, False), ("3-month-old", 8, False), (".\n", 8, False)]
+    assert {p.template for p in printed} == {root / "s.md.j2"}
+
+
+def test_the_example_document_records_where_each_stretch_came_from(example: Path) -> None:
+    document = prepare(plan_for(example, "md")).document
+    for section in document.sections:
+        assert section.printed and section.printed[0].start == 0
+        starts = [p.start for p in section.printed]
+        assert starts == sorted(starts) and starts[-1] < len(section.markdown)
+    assert document.abstract_printed and document.abstract.startswith("**Introduction:**")
+    assert {p.template for p in document.abstract_printed} == {None}

@@ -9,7 +9,7 @@ from typing import Literal
 import pytest
 
 from casekit.core.errors import InputError, InputErrors
-from casekit.core.yamlfile import load
+from casekit.core.yamlfile import load, scalars
 
 
 @dataclass(frozen=True)
@@ -189,3 +189,40 @@ def test_syntax_errors_get_the_hint_of_their_trap(tmp_path: Path, text: str, hin
     with pytest.raises(InputError, match="YAML syntax error") as info:
         _load(tmp_path, text)
     assert hint in (info.value.hint or "")
+
+
+SCALARS = """\
+title: Plain text, seen on March 4
+quoted: "She said \\"hi\\" on March 4"
+list:
+  - {at: day 1, note: seen on March 4}
+block: |
+  First line.
+  Seen on March 4 again.
+folded: >
+  Seen on
+  March 4 here.
+"""
+
+
+@pytest.mark.parametrize(
+    ("field", "line"),
+    [("title", 1), ("quoted", 2), ("list.0.note", 4), ("block", 7), ("folded", 10)],
+    ids=["plain", "quoted-with-escapes", "flow-in-a-list", "literal-block", "folded"],
+)
+def test_a_stretch_of_a_value_is_found_where_it_is_written(field: str, line: int) -> None:
+    """Exact where the stretch is written as it reads; broken over a fold, by its first
+    word."""
+    (scalar,) = [s for s in scalars(SCALARS, Path("x.yaml")) if s.field == field]
+    start = scalar.value.index("March")
+    at = scalar.offset_of(SCALARS, start, start + len("March 4"))
+    assert SCALARS.count("\n", 0, at) + 1 == line
+    assert SCALARS[at : at + 5] == "March"
+
+
+def test_scalars_name_every_value_by_its_field() -> None:
+    found = scalars(SCALARS, Path("x.yaml"))
+    assert [s.field for s in found] == [
+        "title", "quoted", "list.0.at", "list.0.note", "block", "folded",
+    ]  # fmt: skip
+    assert found[5].value == "Seen on March 4 here.\n"

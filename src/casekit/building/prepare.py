@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from casekit.building.plan import Plan
-from casekit.core.errors import BibError, CitationError, Location, PrivacyError
+from casekit.core.errors import BibError, CitationError, Collector, Location
 from casekit.core.project import Project
 from casekit.core.textfile import locate
 from casekit.core.yamlfile import Loaded
@@ -22,7 +22,8 @@ from casekit.inputs.abbreviations import load_abbreviations
 from casekit.inputs.case_file import load_case
 from casekit.inputs.casedata import Case
 from casekit.inputs.manuscript import Manuscript
-from casekit.inputs.privacy import GateResult, scan_project
+from casekit.inputs.privacy import GateResult, IdentifierFound, scan_project
+from casekit.inputs.sourcemap import Rendered
 from casekit.references.citations import Citation, cited_keys, find_citations
 from casekit.references.store import Store, scan_store
 from casekit.references.subset import entry_types
@@ -56,7 +57,7 @@ def prepare(plan: Plan) -> Prepared:
     case = load_case(project.case_yaml, project.case_schema)
     document = render(plan, case.value)
     citations = tuple(c for part in document.parts for c in find_citations(part.markdown))
-    _refuse(privacy_gate(project, plan.manuscript, document))
+    _refuse(privacy_gate(project, plan.manuscript, document), project.root)
     store = scan_store(project.bibliography, project.cache)
     for _, refused in cited_entry_errors(store, cited_keys(citations)):
         raise refused
@@ -87,16 +88,20 @@ def privacy_gate(
 ) -> GateResult:
     """Run the de-identification gate over everything that can hold patient data."""
     value = meta.value
-    fields = [(meta.where("title").line or 1, value.title)]
+    fields = [("title", value.title)]
     if value.running_title:
-        fields.append((meta.where("running_title").line or 1, value.running_title))
-    fields.append(((meta.where("abstract").line or 0) + 1, value.abstract))
-    fields += [(meta.where(f"keywords.{i}").line or 1, k) for i, k in enumerate(value.keywords)]
-    fields += [(meta.where(f"statements.{h}").line or 1, t) for h, t in value.statements.items()]
+        fields.append(("running_title", value.running_title))
+    fields.append(("abstract", value.abstract))
+    fields += [(f"keywords.{i}", k) for i, k in enumerate(value.keywords)]
+    fields += [(f"statements.{h}", t) for h, t in value.statements.items()]
     rendered = []
     if document is not None:
-        rendered = [(s.template, s.markdown) for s in document.sections]
-        rendered.append((project.manuscript_yaml, document.abstract))
+        rendered = [Rendered(s.template, s.markdown, s.printed) for s in document.sections]
+        rendered.append(
+            Rendered(
+                project.manuscript_yaml, document.abstract, document.abstract_printed, "abstract"
+            )
+        )
     return scan_project(
         project.root,
         project.case_yaml,
@@ -105,21 +110,16 @@ def privacy_gate(
         rendered,
         value.privacy_waivers,
         project.cache,
+        (project.abbreviations,),
     )
 
 
-def _refuse(result: GateResult) -> None:
-    if not result.findings:
-        return
-    first = result.findings[0]
-    more = len(result.findings) - 1
-    raise PrivacyError(
-        f"patient identifier ({first.category}) {first.masked!r}"
-        + (f", and {more} more" if more else ""),
-        Location(first.path, first.line, first.column),
-        hint="remove it (write days relative to an anchor, no names or places); "
-        "`casekit check` lists every finding; a waiver needs a reason in manuscript.yaml",
-    )
+def _refuse(result: GateResult, root: Path) -> None:
+    """One located error per finding, raised together (the CLI prints a line each)."""
+    errors = Collector()
+    for finding in result.findings:
+        errors.add(IdentifierFound(finding, root))
+    errors.raise_if_any()
 
 
 def unknown_keys(parts: Iterable[Part], store: Store) -> Iterator[CitationError]:

@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from typing import Literal
 
 from casekit.core.errors import CasekitError, Location
+from casekit.inputs.privacy import Finding
 
 Severity = Literal["error", "warning", "info"]
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 CODES: dict[str, tuple[Severity, str]] = {
     # code: (default severity, what it means)
@@ -121,6 +122,9 @@ class Problem:
     """How to fix it."""
     severity: Severity | None = None
     """Overrides the code's default severity."""
+    finding: Finding | None = None
+    """The suspected identifier behind a privacy problem. Its text is clear: only the
+    command line decides where it may be shown (never in JSON)."""
 
     @property
     def level(self) -> Severity:

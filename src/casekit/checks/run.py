@@ -42,6 +42,7 @@ from casekit.inputs.case_file import load_case
 from casekit.inputs.journals import load_profile
 from casekit.inputs.manuscript import Manuscript, load_manuscript
 from casekit.inputs.placeholders import find_placeholders, has_placeholder
+from casekit.inputs.privacy import HINT, Finding, identifier_message
 from casekit.inputs.templates import template_files
 from casekit.references.citations import find_citations
 from casekit.references.store import Store, scan_store
@@ -85,10 +86,28 @@ class Report:
                     "field": p.location.field,
                     "message": p.message,
                     "hint": p.hint,
+                    "identifier": None if p.finding is None else _identifier(p.finding, base),
                 }
                 for p in self.problems
             ],
         }
+
+
+def _identifier(finding: Finding, base: Path) -> dict[str, object]:
+    """A privacy problem's suspected identifier, as JSON: masked, never in clear."""
+    return {
+        "category": finding.category,
+        "masked": finding.masked,
+        "printed_with": [
+            {
+                "file": None if where.path is None else shown(where.path, base),
+                "line": where.line,
+                "column": where.column,
+                "field": where.field,
+            }
+            for where in finding.also
+        ],
+    }
 
 
 def run_checks(request: Request, every_uncited: bool = False) -> Report:
@@ -375,14 +394,15 @@ def _privacy(
     for finding in result.findings:
         yield Problem(
             "patient-identifier",
-            Location(finding.path, finding.line, finding.column, finding.category),
-            f"{finding.category}: {finding.masked!r} looks like a patient identifier",
-            "remove it (days relative to an anchor; no names, places or numbers), or waive "
-            "it under privacy_waivers in manuscript.yaml with a reason",
+            finding.location,
+            identifier_message(finding, repr(finding.masked), project.root),
+            HINT,
+            finding=finding,
         )
     for finding, waiver in result.waived:
         yield Problem(
             "identifier-waived",
-            Location(finding.path, finding.line, finding.column, finding.category),
-            f"{finding.category}: {finding.masked!r} waived: {waiver.reason}",
+            finding.location,
+            f"{finding.category} {finding.masked!r} waived: {waiver.reason}",
+            finding=finding,
         )

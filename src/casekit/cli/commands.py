@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from casekit import __version__
-from casekit.core.errors import CasekitError
+from casekit.core.errors import CasekitError, PrivacyError
 from casekit.core.paths import shown
 from casekit.core.project import Project
 from casekit.typesetting.formats import FORMATS
@@ -35,7 +35,7 @@ class CasekitGroup(click.Group):
             return super().invoke(ctx)
         except CasekitError as exc:
             base = ctx.meta.get("casekit.root")
-            report_error(exc, base)
+            report_error(exc, base, ctx.meta.get("casekit.mask"))
             ctx.exit(ctx.meta.get("casekit.error_exit", EXIT_ERROR))
         except BrokenPipeError:
             # The reader went away (`casekit verify | head`): stop quietly, as a
@@ -54,10 +54,18 @@ class CasekitGroup(click.Group):
             ctx.exit(EXIT_INTERRUPTED)
 
 
-def report_error(exc: CasekitError, base: Path | None) -> None:
-    """A casekit error on stderr: one line per error, when a file has several mistakes."""
-    for error in exc.errors:
-        click.echo(f"casekit: {error.one_line(base)}", err=True)
+def report_error(exc: CasekitError, base: Path | None, mask: bool | None = None) -> None:
+    """A casekit error on stderr: one line per error, when a file has several mistakes.
+
+    Suspected patient identifiers are shown as ``cli/privacy.py`` decides (``mask``: the
+    --mask/--no-mask choice), followed by the waivers that would keep them."""
+    lines = [f"casekit: {error.one_line(base)}" for error in exc.errors]
+    if any(isinstance(error, PrivacyError) for error in exc.errors):
+        from casekit.cli.privacy import error_lines
+
+        lines = error_lines(exc.errors, base, mask)
+    for line in lines:
+        click.echo(line, err=True)
 
 
 project_option = click.option(
@@ -97,6 +105,14 @@ FORMAT_HELP = "\b\nFormats:\n" + "\n".join(
 )
 
 
+mask_option = click.option(
+    "--mask/--no-mask",
+    default=None,
+    help="Mask suspected patient identifiers in the report. The default unless on a "
+    "terminal outside CI; --no-mask shows them in clear, in context, with waivers to "
+    "paste. JSON is always masked.",
+)
+
 journal_option = click.option(
     "--journal",
     metavar="NAME",
@@ -117,6 +133,7 @@ journal_option = click.option(
     show_default="the number of CPUs", help="Formats made at once.",
 )  # fmt: skip
 @click.option("-q", "--quiet", is_flag=True, help="No progress and no list of written files.")
+@mask_option
 @click.pass_context
 def build_command(
     ctx: click.Context,
@@ -127,13 +144,15 @@ def build_command(
     review: bool,
     jobs: int,
     quiet: bool,
+    mask: bool | None,
 ) -> None:
     """Build build/manuscript.<ext> for each FORMAT.
 
     Without FORMAT: the formats the journal takes with --journal, else pdf. With
     --journal NAME the outputs go to build/NAME/, and a review copy to review/ below.
     All requested formats are made first and then moved into place together: if any
-    fails, the previous outputs stay as they were.
+    fails, the previous outputs stay as they were. A suspected patient identifier stops
+    the build: each is reported with its file, line and column.
     """
     from casekit.building.pipeline import build
     from casekit.building.plan import Request, make_plan
@@ -141,6 +160,7 @@ def build_command(
 
     root = project_dir.resolve()
     ctx.meta["casekit.root"] = root
+    ctx.meta["casekit.mask"] = mask
     request = Request(
         Project(root), formats, style, ("casekit", *sys.argv[1:]), journal, review, jobs
     )
@@ -249,6 +269,7 @@ def journals_command(ctx: click.Context, project_dir: Path) -> None:
 @click.option("--all", "show_all", is_flag=True, help="List every problem, not 20 per code.")
 @journal_option
 @click.option("--review", is_flag=True, help="Check the blinded review copy (in a review/ folder).")
+@mask_option
 @click.pass_context
 def check_command(
     ctx: click.Context,
@@ -259,6 +280,7 @@ def check_command(
     show_all: bool,
     journal: str | None,
     review: bool,
+    mask: bool | None,
 ) -> None:
     """Check citations and references: the store, the templates and the built outputs.
 
@@ -279,6 +301,7 @@ def check_command(
     root = project_dir.resolve()
     ctx.meta["casekit.root"] = root
     ctx.meta["casekit.error_exit"] = EXIT_CANNOT_RUN
+    ctx.meta["casekit.mask"] = mask
     project = Project(root)
     project.check_exists()
     request = Request(project, command=("casekit", *sys.argv[1:]), journal=journal, review=review)
@@ -295,7 +318,9 @@ def check_command(
     if output_format == "json":
         click.echo(json.dumps(report.to_json(root), indent=2, ensure_ascii=False))
     else:
-        for line in text_lines(report, root, show_all):
+        from casekit.cli.privacy import shows_clear_text
+
+        for line in text_lines(report, root, show_all, shows_clear_text(sys.stdout, mask)):
             click.echo(line)
     failed = report.count("error") or (strict and report.count("warning"))
     ctx.exit(EXIT_ERROR if failed else 0)

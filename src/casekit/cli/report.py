@@ -9,7 +9,9 @@ import click
 
 from casekit.checks.problems import Problem
 from casekit.checks.run import Report
+from casekit.cli.privacy import in_context, waiver_lines
 from casekit.core import paths
+from casekit.inputs.privacy import Finding, identifier_message
 
 COLOURS = {"error": "red", "warning": "yellow", "info": "cyan"}
 SHOWN_PER_CODE = 20
@@ -21,9 +23,16 @@ def _file(problem: Problem, base: Path) -> str:
     return "(project)" if path is None else paths.shown(path, base)
 
 
-def text_lines(report: Report, base: Path, show_all: bool = False) -> list[str]:
-    """The report as lines of (possibly coloured) text."""
+def text_lines(
+    report: Report, base: Path, show_all: bool = False, clear: bool = False
+) -> list[str]:
+    """The report as lines of (possibly coloured) text.
+
+    A suspected patient identifier is shown masked, or with ``clear`` (the author's own
+    terminal, as ``cli/privacy.py`` decides) in clear in its context; the waivers that
+    would keep those listed follow the problems, as YAML to paste."""
     lines: list[str] = []
+    identifiers: list[Finding] = []
     shown: Counter[str] = Counter()
     hidden: Counter[str] = Counter()
     current = None
@@ -39,11 +48,22 @@ def text_lines(report: Report, base: Path, show_all: bool = False) -> list[str]:
         loc = problem.location
         where = f"{loc.line}:{loc.column}" if loc.column else str(loc.line or "")
         level = click.style(f"{problem.level:<7}", fg=COLOURS[problem.level])
-        lines.append(f"  {where:<8} {level} {problem.code:<20} {problem.message}")
+        message = problem.message
+        if problem.finding is not None:
+            if problem.code == "patient-identifier":
+                identifiers.append(problem.finding)
+                if clear:
+                    message = identifier_message(problem.finding, in_context(problem.finding), base)
+            if loc.field:
+                message = f"[{loc.field}] {message}"
+        lines.append(f"  {where:<8} {level} {problem.code:<20} {message}")
         if problem.hint:
             lines.append(f"  {'':<8} {'':<7} {'':<20} hint: {problem.hint}")
     for code, count in sorted(hidden.items()):
         lines.append(f"… and {count} more {code} (--all lists every one)")
+    waivers = waiver_lines(identifiers, base, clear)
+    if waivers:
+        lines += ["", *waivers]
     errors, warnings, infos = (report.count(x) for x in ("error", "warning", "info"))
     examined = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in report.summary.items())
     mark = click.style("✗", fg="red") if errors else click.style("✓", fg="green")

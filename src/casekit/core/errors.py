@@ -134,13 +134,18 @@ class InputErrors(CasekitErrors, InputError):
     """Several input errors found in one pass (caught by ``except InputError``, too)."""
 
 
+class PrivacyErrors(CasekitErrors, PrivacyError):
+    """Several suspected identifiers, one error each (caught by ``except PrivacyError``)."""
+
+
 class Collector:
     """Errors gathered while work goes on, raised together at the end.
 
     ``add`` keeps an error instead of raising it; ``raise_if_any`` raises nothing
     when there is none, the error itself when there is one (so one mistake reads as
-    it always did), and one :class:`InputErrors` (or :class:`CasekitErrors` when
-    the kinds are mixed) when there are several, in the order of the files' text.
+    it always did), and one :class:`InputErrors` or :class:`PrivacyErrors` (or
+    :class:`CasekitErrors` when the kinds are mixed) when there are several, in the order
+    of the files' text.
     """
 
     def __init__(self) -> None:
@@ -167,6 +172,8 @@ class Collector:
             raise errors[0]
         if all(isinstance(e, InputError) for e in errors):
             raise InputErrors(errors)
+        if all(isinstance(e, PrivacyError) for e in errors):
+            raise PrivacyErrors(errors)
         raise CasekitErrors(errors)
 
 

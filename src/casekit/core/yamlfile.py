@@ -396,3 +396,69 @@ def _split_by_comma(mapping: yaml.Node, value: yaml.Node) -> bool:
         and value.tag == "tag:yaml.org,2002:null"
         and value.value == ""
     )
+
+
+@dataclass(frozen=True)
+class Scalar:
+    """One scalar value of a YAML file, and where it is written."""
+
+    field: str
+    """Dotted field path (``timeline.3.note``)."""
+    value: str
+    """The value as YAML reads it: quotes, escapes and line folding undone."""
+    start: int
+    """Offset in the file's text where the value is written (at its quote or ``|``)."""
+    end: int
+    """Offset just past it."""
+
+    def offset_of(self, text: str, start: int, end: int) -> int:
+        """Where ``value[start:end]`` is written in the file's ``text``.
+
+        Exact when that stretch is written as it reads (a plain or quoted value on one
+        line, a line of a ``|`` block); a stretch broken over folded lines is found by its
+        first word, and failing that the value's own start stands for it."""
+        raw = text[self.start : self.end]
+        for probe in (self.value[start:end], *self.value[start:end].split()[:1]):
+            if not probe:
+                continue
+            nth = _count(self.value, probe, start)
+            at = -1
+            for _ in range(nth + 1):
+                at = raw.find(probe, at + 1)
+                if at < 0:
+                    break
+            if at >= 0:
+                return self.start + at
+        return self.start
+
+
+def _count(text: str, probe: str, before: int) -> int:
+    """How many times ``probe`` starts in ``text`` before offset ``before``."""
+    count, at = 0, text.find(probe)
+    while 0 <= at < before:
+        count += 1
+        at = text.find(probe, at + 1)
+    return count
+
+
+def scalars(text: str, path: Path) -> list[Scalar]:
+    """Every scalar value in a YAML file's ``text`` (keys aside), in the order of the text.
+
+    Raises a located :class:`InputError` when the text is not YAML."""
+    found: list[Scalar] = []
+
+    def walk(node: yaml.Node, field: str) -> None:
+        if isinstance(node, yaml.ScalarNode):
+            found.append(Scalar(field, str(node.value), node.start_mark.index, node.end_mark.index))
+        elif isinstance(node, yaml.SequenceNode):
+            for i, item in enumerate(node.value):
+                walk(item, f"{field}.{i}" if field else str(i))
+        elif isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                name = str(key.value) if isinstance(key, yaml.ScalarNode) else "?"
+                walk(value, f"{field}.{name}" if field else name)
+
+    node = compose(text, path)
+    if node is not None:
+        walk(node, "")
+    return found

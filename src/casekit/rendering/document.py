@@ -9,6 +9,7 @@ comments are written ``{## ... ##}`` instead (``inputs/templates.py``).
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import types
 from collections.abc import Callable, Iterator, Mapping
@@ -29,6 +30,7 @@ from casekit.inputs.manuscript import Manuscript
 from casekit.inputs.placeholders import highlight
 from casekit.inputs.prose import capfirst, literal
 from casekit.inputs.quantities import Quantity, with_unit
+from casekit.inputs.sourcemap import Printed, shifted
 from casekit.inputs.templates import COMMENT_END, COMMENT_START
 from casekit.references.citations import find_citations
 from casekit.rendering.counts import Counts, figures_and_tables, words
@@ -51,6 +53,8 @@ class Section:
     """The template file it came from."""
     markdown: str
     """Rendered Markdown."""
+    printed: tuple[Printed, ...] = ()
+    """Where each stretch of ``markdown`` was written: template, line, literal or value."""
 
     @property
     def heading(self) -> str:
@@ -94,6 +98,8 @@ class Document:
     """Figure and table numbers, with their mentions and placements."""
     abbreviation_scopes: dict[str, Scope] = field(default_factory=dict)
     """First-use tracking of abbreviations: the abstract, and the main text."""
+    abstract_printed: tuple[Printed, ...] = ()
+    """Where each stretch of ``abstract`` was written (lines of the abstract's own text)."""
 
     @property
     def parts(self) -> tuple[Part, ...]:
@@ -196,8 +202,15 @@ def environment(templates: Path, cache: Path | None = None) -> SandboxedEnvironm
 
 def render_file(env: jinja2.Environment, name: str, templates: Path, **context: Any) -> str:
     """Render ``templates/<name>``, turning Jinja failures into located errors."""
+    return trace_file(env, name, templates, **context)[0]
+
+
+def trace_file(
+    env: jinja2.Environment, name: str, templates: Path, **context: Any
+) -> tuple[str, tuple[Printed, ...]]:
+    """``render_file``, with the template line that printed each stretch of the text."""
     with _template_errors(templates / name, None):
-        return env.get_template(name).render(**context)
+        return _traced(env.get_template(name), context)
 
 
 def render_string(env: jinja2.Environment, source: str, where: Location, **context: Any) -> str:
@@ -207,11 +220,106 @@ def render_string(env: jinja2.Environment, source: str, where: Location, **conte
     Text with no template syntax at all is its own rendering (compiling it would cost
     about a millisecond a statement, on every build).
     """
+    return trace_string(env, source, where, **context)[0]
+
+
+def trace_string(
+    env: jinja2.Environment, source: str, where: Location, **context: Any
+) -> tuple[str, tuple[Printed, ...]]:
+    """``render_string``, with the line of ``source`` that printed each stretch."""
     markers = (env.block_start_string, env.variable_start_string, env.comment_start_string)
     if not any(marker in source for marker in markers):
-        return source
+        return source, (Printed(0, None, 1, True),)
     with _template_errors(where.path or Path("<string>"), where):
-        return env.from_string(source).render(**context)
+        return _traced(env.from_string(source), context)
+
+
+def _traced(
+    template: jinja2.Template, context: Mapping[str, Any]
+) -> tuple[str, tuple[Printed, ...]]:
+    """Render ``template`` piece by piece, as ``render`` would, noting for each piece the
+    template and line that printed it, and whether it is the template's own text.
+
+    Jinja yields the template's text as constants of its compiled code and each ``{{ }}``
+    as a value; the suspended generator's frame says which template and where in its
+    code is running (Jinja keeps the template in the code's globals, and maps the code's
+    lines back to the template's). The text is the same as ``render``'s: the pieces
+    joined."""
+    pieces: list[str] = []
+    seen: list[tuple[int, int, int, bool]] = []  # (offset, code id, bytecode offset, literal)
+    # By the id of each code object (alive all along): hashing one would hash all of it.
+    codes: dict[int, tuple[types.CodeType, jinja2.Template, frozenset[int]] | None] = {}
+    offset = 0
+    stream = template.generate(**context)
+    for piece in stream:
+        frame = _running_frame(stream)
+        if piece and frame is not None:
+            code = id(frame.f_code)
+            if code not in codes:
+                owner = frame.f_globals.get("__jinja_template__")
+                codes[code] = (
+                    (frame.f_code, owner, frozenset(map(id, frame.f_code.co_consts)))
+                    if isinstance(owner, jinja2.Template)
+                    else None
+                )
+            known = codes[code]
+            if known is not None:
+                seen.append((offset, code, frame.f_lasti, id(piece) in known[2]))
+        pieces.append(piece)
+        offset += len(piece)
+    lines = {
+        code: _template_lines(compiled, owner, {at for _, c, at, _ in seen if c == code})
+        for code, (compiled, owner, _) in ((c, k) for c, k in codes.items() if k is not None)
+    }
+    paths = {code: _template_path(k[1]) for code, k in codes.items() if k is not None}
+    printed = tuple(
+        Printed(start, paths[code], lines[code][at], literal) for start, code, at, literal in seen
+    )
+    return "".join(pieces), printed
+
+
+def _template_path(template: jinja2.Template) -> Path | None:
+    name = template.filename
+    return None if name in (None, _STRING) else Path(name)
+
+
+def _template_lines(
+    code: types.CodeType, template: jinja2.Template, offsets: set[int]
+) -> dict[int, int]:
+    """The template line running at each of ``offsets`` (bytecode offsets of ``code``).
+
+    Jinja's rule (``Template.get_corresponding_lineno``): a line of the compiled code
+    belongs to the template line of the last mark at or above it. A frame's ``f_lineno``
+    decodes the code's line table from its start on every call, so the offsets are noted
+    while rendering and turned into lines here, in one pass over the table."""
+    marks = sorted((code_line, line) for line, code_line in template.debug_info)
+    marked = [code_line for code_line, _ in marks]
+    wanted = sorted(offsets, reverse=True)
+    found: dict[int, int] = {}
+    target = wanted.pop() if wanted else -1
+    for begin, end, code_line in code.co_lines():
+        if target < 0:
+            break
+        if end <= target:
+            continue  # most of the table: one comparison each
+        while 0 <= target < end:
+            if target >= begin and code_line is not None:
+                at = bisect.bisect_right(marked, code_line)
+                found[target] = marks[at - 1][1] if at else 1
+            target = wanted.pop() if wanted else -1
+    return {at: found.get(at, 1) for at in offsets}
+
+
+def _running_frame(stream: Iterator[str]) -> types.FrameType | None:
+    """The frame of the template code that yielded last: the innermost ``yield from``."""
+    generator: Any = stream
+    while getattr(generator, "gi_yieldfrom", None) is not None:
+        inner = generator.gi_yieldfrom
+        if getattr(inner, "gi_frame", None) is None:
+            break
+        generator = inner
+    frame: types.FrameType | None = getattr(generator, "gi_frame", None)
+    return frame
 
 
 _STRING = "<template>"  # the file name Jinja gives a template made from a string
@@ -328,14 +436,16 @@ def render_document(
     context: dict[str, Any] = {"meta": meta, "case": case, "journal": journal, "review": review}
     scopes = {name: new_scope(abbreviations) for name in ("abstract", "main text")}
     register(env, helpers={"abbr": scopes["abstract"]})
-    abstract = render_string(env, meta.abstract, abstract_where, **context).strip()
+    abstract, abstract_printed = shifted(
+        *trace_string(env, meta.abstract, abstract_where, **context)
+    )
     register(env, helpers={"abbr": scopes["main text"]})
     context["abstract"] = abstract
     sections = tuple(
         Section(
             name,
             project_templates / "sections" / f"{name}.md.j2",
-            render_file(env, f"sections/{name}.md.j2", project_templates, **context),
+            *trace_file(env, f"sections/{name}.md.j2", project_templates, **context),
         )
         for name in _ordered(meta.sections, journal.section_order if journal else ())
     )
@@ -385,6 +495,7 @@ def render_document(
         tuple(placed_figures.values()),
         numbering,
         scopes,
+        abstract_printed,
     )
 
 
