@@ -107,7 +107,7 @@ def _edit(project: Path, file: str, old: str, new: str) -> None:
             "manuscript/manuscript.yaml",
             "Funding: No specific funding",
             "Funding: MRN 00482913. No",
-            "MRN 00482913",
+            "00482913",  # the number, after its cue
             "statements.Funding",
         ),
     ],
@@ -248,14 +248,15 @@ def test_a_finding_in_what_the_abstract_printed_is_placed_in_manuscript_yaml(
         example,
         "manuscript/manuscript.yaml",
         "  refractory to chemotherapy rarely survive,",
-        "  refractory to chemotherapy, admitted on {{ case.patient.age.value }}, rarely survive,",
+        "  refractory to chemotherapy, admitted on March {{ case.patient.age.value }}, rarely"
+        " survive,",
     )
     (finding,) = _identifiers(example)
     assert finding.location.path is not None
     assert shown(finding.location.path, example) == "manuscript/manuscript.yaml"
-    assert (finding.location.line, finding.location.column) == (30, 31)
+    assert (finding.location.line, finding.location.column) == (30, 43)
     assert finding.location.field == "abstract"
-    assert finding.finding is not None and finding.finding.text == "admitted on 3"
+    assert finding.finding is not None and finding.finding.text == "March 3"
 
 
 def test_the_cached_scan_places_findings_as_the_first_did(example: Path) -> None:
@@ -287,14 +288,22 @@ def _identifiers(project: Path) -> list[Problem]:
     return [p for p in problems if p.code == "patient-identifier"]
 
 
-def test_a_waiver_naming_the_template_that_printed_a_value_still_holds(example: Path) -> None:
-    """Before findings were traced to the data, a waiver of printed text named the
-    template: it keeps covering the text, now found at the value in case.yaml."""
+def test_a_waiver_naming_either_file_that_wrote_a_finding_holds(example: Path) -> None:
+    """A date made of a template's words and a value it prints is reported at the
+    template; a waiver naming the data file that printed the rest covers it too (before
+    findings were traced, a waiver of printed text named whichever file the author chose)."""
     _edit(
         example,
         "manuscript/case.yaml",
-        "status: continuous complete remission with undetectable MRD",
-        "status: continuous complete remission with undetectable MRD when seen on March 4",
+        "      at: diagnosis\n  prognosis:",
+        '      at: diagnosis\n    - {id: visit, name: visit, result: "4", at: diagnosis}\n'
+        "  prognosis:",
+    )
+    _edit(
+        example,
+        "templates/sections/case.md.j2",
+        "\n\nTreatment began",
+        '\n\nSeen on March {{ case.item("visit").result }}.\n\nTreatment began',
     )
     (problem,) = _identifiers(example)
     assert problem.finding is not None

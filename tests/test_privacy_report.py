@@ -26,7 +26,7 @@ from casekit.inputs.privacy import Finding
 
 from .conftest import plan_for, request_for
 
-FEVER = "admitted with fever of 39"
+FEVER = "March 9"
 """A date the gate finds in what a template prints (its words, and a value from the data)."""
 PLACE = "St. Mary's Hospital"
 """A place typed in a template, with an apostrophe a pasted waiver must keep."""
@@ -39,7 +39,7 @@ def _break(project: Path) -> Path:
         case.read_text(encoding="utf-8").replace(
             "      at: diagnosis\n  prognosis:",
             "      at: diagnosis\n"
-            "    - {id: fever, name: temperature, result: 39.5–40.1 °C, at: diagnosis}\n"
+            '    - {id: visit, name: visit, result: "9", at: diagnosis}\n'
             "  prognosis:",
             1,
         ),
@@ -49,7 +49,7 @@ def _break(project: Path) -> Path:
     section.write_text(
         section.read_text(encoding="utf-8").replace(
             "\n\nTreatment began",
-            f'\n\nThe infant was admitted with fever of {{{{ case.item("fever").result }}}} '
+            f'\n\nThe infant was admitted on March {{{{ case.item("visit").result }}}} '
             f'and seen at "{PLACE}".\n\nTreatment began',
             1,
         ),
@@ -139,17 +139,17 @@ def test_build_on_a_terminal_shows_the_text_in_context(
     assert "Traceback" not in output
     located = [line for line in output.splitlines() if line.startswith("casekit: ")]
     assert located[0].startswith(
-        "casekit: templates/sections/case.md.j2:16:16: privacy error: date "
+        "casekit: templates/sections/case.md.j2:16:28: privacy error: date "
     )
-    assert "printed with manuscript/case.yaml:29:46 [diagnosis.tests.2.result]" in located[0]
-    assert located[1].startswith("casekit: templates/sections/case.md.j2:16:84: privacy error")
+    assert "printed with manuscript/case.yaml:29:41 [diagnosis.tests.2.result]" in located[0]
+    assert located[1].startswith("casekit: templates/sections/case.md.j2:16:79: privacy error")
     if clear:
         assert f"[{FEVER}]" in located[0]  # marked, in its context
-        assert "“The infant was \x1b[1m\x1b[4m[admitted" in located[0]  # bold, underlined
+        assert "“The infant was admitted on \x1b[1m\x1b[4m[March" in located[0]  # bold, underlined
         assert f'  - text: "{FEVER}"' in output.splitlines()
     else:
         assert FEVER not in output and "St. Mary" not in output
-        assert "'a•••••••••••••••••••••••9'" in located[0]
+        assert "'M•••••9'" in located[0]
         assert "on a terminal, or with --no-mask" in output
 
 
@@ -179,10 +179,10 @@ def test_json_never_holds_the_clear_text(
     assert FEVER not in result.stdout and "St. Mary" not in result.stdout
     found = [p for p in json.loads(result.stdout)["problems"] if p["code"] == "patient-identifier"]
     assert [(p["line"], p["column"], p["identifier"]["category"]) for p in found] == [
-        (16, 16, "date"),
-        (16, 84, "place"),
+        (16, 28, "date"),
+        (16, 79, "institution"),
     ]
-    assert found[0]["identifier"]["masked"] == "a•••••••••••••••••••••••9"
+    assert found[0]["identifier"]["masked"] == "M•••••9"
 
 
 def test_a_pipe_gets_the_masked_report_and_no_mask_the_clear_one(example: Path) -> None:
@@ -190,9 +190,9 @@ def test_a_pipe_gets_the_masked_report_and_no_mask_the_clear_one(example: Path) 
     masked = CliRunner().invoke(main, ["check", "-C", str(project)])
     assert FEVER not in masked.stdout and "St. Mary" not in masked.stdout
     assert "masked here (on a terminal, or with --no-mask" in masked.stdout
-    assert '  - text: "a•••••••••••••••••••••••9"' in masked.stdout.splitlines()
+    assert '  - text: "M•••••9"' in masked.stdout.splitlines()
     clear = CliRunner().invoke(main, ["check", "--no-mask", "-C", str(project)])
-    assert f"“The infant was [{FEVER}].5–40.1 °C and seen at" in clear.stdout
+    assert f"“The infant was admitted on [{FEVER}] and seen at" in clear.stdout
     assert "\x1b[" not in clear.stdout  # no colour where there is no terminal
 
 

@@ -632,7 +632,7 @@ def _institutions(text: str) -> Iterator[Span]:
     connector = (
         r"(?:\s+(?:of|de|del|de\s+la|di|do|da|für|for|and|&|y|e|at|in|am|an\s+der)\s+|\s+|-)"
     )
-    chain = rf"{_CAP}(?:{connector}{_CAP})*"
+    chain = rf"(?:(?:St|Ste|Mt)\.?\s+)?{_CAP}(?:{connector}{_CAP})*"
     patterns = [
         rf"\b{chain}\s+(?:{kinds})\b(?:\s+(?:of|de|in|at)\s+{_CAP}(?:\s+{_CAP})*)?",
         rf"\b(?:{kinds})\s+(?:of\s+|de\s+|del\s+|di\s+|do\s+|da\s+|für\s+)?{chain}",
