@@ -1,15 +1,20 @@
 """`make privacy-eval`: how the de-identification gate does on real clinical text (issue 14).
 
-Two measurements on the 26 published case reports of ../shared/privacy-real/corpus.jsonl:
+Three measurements on the 26 published case reports of ../shared/privacy-real/corpus.jsonl:
   recall        each plant of tests/privacy_eval/plants.yaml (an invented identifier in a
                 clinical sentence) goes into its own copy of one text, after a sentence of the
                 case presentation; it is found when a finding of `scan_text` on that copy
                 overlaps the identifier. Per category, for the dev split (tune the gate on it),
-                the test split (report it) and both, and for the plants without cue words.
+                the test split (report it), the blind split (tests/privacy_eval/plants_blind.yaml,
+                written apart from the gate and never shown to its developer) and all, and for
+                the plants without cue words.
   false alarms  findings on the texts as published, per 1,000 words (whitespace-separated
                 tokens) and per category of the gate. A finding that overlaps an identifier
                 listed in tests/privacy_eval/true_findings.yaml (one that slipped into print)
                 is a true positive instead, and the recall on those is printed too.
+  innocent      the clinical sentences of tests/privacy_eval/innocent_blind.yaml (eponyms,
+                scales, doses, place-named diseases: nothing to flag), each planted the same
+                way; a finding on one is a false alarm, listed with its context (not a target).
 Targets (issue 14): recall >= 95% overall and >= 90% in every category, false alarms
 <= 0.1 per 1,000 words. The script always exits 0, like `make bench`; with --gate it exits 1
 when the test split (--gate-split to choose) misses a target. Without the corpus it says so
@@ -28,6 +33,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
@@ -37,11 +43,13 @@ from casekit.inputs.privacy import Finding, scan_text
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "privacy-real" / "corpus.jsonl"
 PLANTS = ROOT / "tests" / "privacy_eval" / "plants.yaml"
+BLIND_PLANTS = ROOT / "tests" / "privacy_eval" / "plants_blind.yaml"
+INNOCENT = ROOT / "tests" / "privacy_eval" / "innocent_blind.yaml"
 TRUE_FINDINGS = ROOT / "tests" / "privacy_eval" / "true_findings.yaml"
 
 SEED = 14
 """Chooses which text and which sentence boundary each plant goes to."""
-SPLITS = ("dev", "test")
+SPLITS = ("dev", "test", "blind")
 TARGET_RECALL = 0.95
 TARGET_CATEGORY_RECALL = 0.90
 TARGET_FALSE_ALARMS = 0.1
@@ -102,7 +110,7 @@ class Plant:
     cue: bool
     """Whether the sentence holds a cue word of its category beside the identifier."""
     split: str
-    """``dev`` or ``test``."""
+    """``dev``, ``test`` or ``blind``."""
 
 
 @dataclass(frozen=True)
@@ -139,24 +147,44 @@ def load_corpus(path: Path) -> list[Text]:
     return texts
 
 
-def load_plants(path: Path = PLANTS) -> tuple[dict[str, Category], list[Plant]]:
-    """The categories and the plants of plants.yaml."""
+def load_plants(
+    path: Path = PLANTS, more: Sequence[Path] = (BLIND_PLANTS,)
+) -> tuple[dict[str, Category], list[Plant]]:
+    """The categories and the plants of plants.yaml, then the plants of ``more`` that exist."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     categories = {
         name: Category(name, row["what"], tuple(row["cues"]))
         for name, row in data["categories"].items()
     }
+    plants = _plants(path, data["plants"], categories)
+    for extra in more:
+        if extra.is_file():
+            rows = yaml.safe_load(extra.read_text(encoding="utf-8"))["plants"]
+            plants += _plants(extra, rows, categories)
+    return categories, plants
+
+
+def _plants(path: Path, rows: list[dict[str, Any]], categories: dict[str, Category]) -> list[Plant]:
     plants = []
-    for number, row in enumerate(data["plants"], 1):
+    for number, row in enumerate(rows, 1):
         plant = Plant(row["category"], row["identifier"], row["sentence"], row["cue"], row["split"])
         if plant.category not in categories:
             raise ValueError(f"{path}, plant {number}: no category {plant.category!r}")
         if plant.sentence.count(plant.identifier) != 1:
             raise ValueError(f"{path}, plant {number}: the identifier is not once in the sentence")
         if plant.split not in SPLITS:
-            raise ValueError(f"{path}, plant {number}: split {plant.split!r} is not dev or test")
+            raise ValueError(
+                f"{path}, plant {number}: split {plant.split!r} is not one of {SPLITS}"
+            )
         plants.append(plant)
-    return categories, plants
+    return plants
+
+
+def load_innocent(path: Path = INNOCENT) -> list[str]:
+    """The sentences of innocent_blind.yaml; none without it."""
+    if not path.is_file():
+        return []
+    return list(yaml.safe_load(path.read_text(encoding="utf-8"))["sentences"])
 
 
 def load_true_findings(path: Path = TRUE_FINDINGS) -> list[TrueIdentifier]:
@@ -365,6 +393,8 @@ class Evaluation:
     """Texts in the corpus."""
     words: int
     """Words in the corpus."""
+    innocent: tuple[PlantResult, ...] = ()
+    """One per innocent sentence, planted whole: its hits are false alarms."""
 
     @property
     def false_alarms(self) -> list[CorpusFinding]:
@@ -384,15 +414,13 @@ def evaluate(
     plants: Sequence[Plant],
     truths: Sequence[TrueIdentifier],
     scanner: Scanner = gate,
+    innocent: Sequence[str] = (),
 ) -> Evaluation:
-    """Scan every planted copy and every published text."""
-    results = []
-    for planted in plant_all(plants, texts):
-        located = locate(planted.text, scanner(planted.text))
-        hits = tuple(f for f in located if f.overlaps(planted.start, planted.end))
-        sentence_end = planted.at + len(planted.plant.sentence)
-        others = tuple(f for f in located if f not in hits and f.overlaps(planted.at, sentence_end))
-        results.append(PlantResult(planted, hits, others))
+    """Scan every planted copy, every published text and every planted innocent sentence."""
+    results = [_scan_planted(planted, scanner) for planted in plant_all(plants, texts)]
+    # An innocent sentence is planted whole: any finding on it is a false alarm.
+    whole = [Plant("innocent", sentence, sentence, False, "blind") for sentence in innocent]
+    innocent_results = tuple(_scan_planted(planted, scanner) for planted in plant_all(whole, texts))
     known = {text.id for text in texts}
     for truth in truths:
         if truth.text_id not in known:
@@ -417,7 +445,17 @@ def evaluate(
             shown = context(text.text, f.start, f.end)
             corpus.append(CorpusFinding(text.id, f, true, shown))
     words = sum(text.words for text in texts)
-    return Evaluation(tuple(results), tuple(corpus), tuple(truth_results), len(texts), words)
+    return Evaluation(
+        tuple(results), tuple(corpus), tuple(truth_results), len(texts), words, innocent_results
+    )
+
+
+def _scan_planted(planted: Planted, scanner: Scanner) -> PlantResult:
+    located = locate(planted.text, scanner(planted.text))
+    hits = tuple(f for f in located if f.overlaps(planted.start, planted.end))
+    sentence_end = planted.at + len(planted.plant.sentence)
+    others = tuple(f for f in located if f not in hits and f.overlaps(planted.at, sentence_end))
+    return PlantResult(planted, hits, others)
 
 
 @dataclass(frozen=True)
@@ -447,7 +485,7 @@ def score(results: Iterable[PlantResult]) -> Score:
 
 
 def in_split(results: Iterable[PlantResult], split: str) -> list[PlantResult]:
-    """``split`` is ``dev``, ``test`` or ``all``."""
+    """``split`` is one of ``SPLITS`` or ``all``."""
     return [r for r in results if split == "all" or r.planted.plant.split == split]
 
 
@@ -485,6 +523,7 @@ def report(
         *_recall_lines(evaluation, categories),
         *_in_print_lines(evaluation, categories),
         *_false_alarm_lines(evaluation),
+        *_innocent_lines(evaluation),
     ]
     missed = missed_targets(evaluation, categories, gate_split)
     verdict = f"{len(missed)} missed" if missed else "all met"
@@ -496,9 +535,9 @@ def report(
 def _recall_lines(evaluation: Evaluation, categories: Sequence[str]) -> list[str]:
     lines = [
         "",
-        f"Recall: {len(evaluation.plants)} plants ({shown(PLANTS)}), "
+        f"Recall: {len(evaluation.plants)} plants ({shown(PLANTS)}, {shown(BLIND_PLANTS)}), "
         "found when a finding overlaps the identifier",
-        f"  {'category':<20}{'dev':>14}{'test':>14}{'all':>14}",
+        f"  {'category':<20}" + "".join(f"{split:>14}" for split in (*SPLITS, "all")),
     ]
     rows: list[tuple[str, list[PlantResult]]] = [
         (name, [r for r in evaluation.plants if r.planted.plant.category == name])
@@ -537,6 +576,23 @@ def _false_alarm_lines(evaluation: Evaluation) -> list[str]:
     counts = Counter(f.located.finding.category for f in false_alarms)
     for name, count in counts.most_common():
         lines.append(f"  {name:<26} {count:>3}  {1000 * count / evaluation.words:.2f} per 1,000")
+    return lines
+
+
+def _innocent_lines(evaluation: Evaluation) -> list[str]:
+    if not evaluation.innocent:
+        return []
+    flagged = [r for r in evaluation.innocent if r.found]
+    lines = [
+        "",
+        f"False alarms on innocent sentences ({shown(INNOCENT)}, not a target): "
+        f"{len(flagged)} of {len(evaluation.innocent)} flagged, "
+        f"{sum(len(r.hits) for r in flagged)} findings",
+    ]
+    for r in flagged:
+        for f in r.hits:
+            shown_at = context(r.planted.text, f.start, f.end)
+            lines.append(f"  {r.planted.text_id}  {f.finding.category}: {shown_at}")
     return lines
 
 
@@ -588,6 +644,9 @@ def main(argv: Sequence[str] | None = None, scanner: Scanner = gate) -> int:
     parser.add_argument(
         "--true-findings", type=Path, default=TRUE_FINDINGS, help="its identifiers in print"
     )
+    parser.add_argument(
+        "--innocent", type=Path, default=INNOCENT, help="sentences with nothing to flag"
+    )
     args = parser.parse_args(argv)
     if not args.corpus.is_file():
         print(f"privacy-eval: skipped, no corpus at {shown(args.corpus)}")
@@ -595,7 +654,8 @@ def main(argv: Sequence[str] | None = None, scanner: Scanner = gate) -> int:
     texts = load_corpus(args.corpus)
     try:
         categories, plants = load_plants()
-        evaluation = evaluate(texts, plants, load_true_findings(args.true_findings), scanner)
+        truths = load_true_findings(args.true_findings)
+        evaluation = evaluate(texts, plants, truths, scanner, load_innocent(args.innocent))
     except ValueError as error:
         print(f"privacy-eval: {error}", file=sys.stderr)
         return 2

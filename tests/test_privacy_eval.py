@@ -82,9 +82,26 @@ def test_no_sentence_is_planted_twice() -> None:
 
 @pytest.mark.parametrize("category", list(CATEGORIES), ids=str)
 def test_every_category_has_plants_balanced_between_the_splits(category: str) -> None:
+    # Between dev and test; the blind split is written apart and counted on its own.
     splits = Counter(plant.split for plant in PLANTS if plant.category == category)
     assert splits["dev"] >= 8 and splits["test"] >= 8, splits
     assert abs(splits["dev"] - splits["test"]) <= 1, splits
+    assert splits["blind"] >= 10, splits
+
+
+def test_the_blind_split_is_its_own_file_with_200_plants_40_percent_without_cues() -> None:
+    _, main = pe.load_plants(more=())
+    blind = [plant for plant in PLANTS if plant.split == "blind"]
+    assert {plant.split for plant in main} == {"dev", "test"}
+    assert main + blind == PLANTS, "plants_blind.yaml holds the blind split, and only it"
+    assert len(blind) >= 200
+    assert sum(not plant.cue for plant in blind) >= 0.4 * len(blind)
+
+
+def test_innocent_sentences_are_whole_sentences() -> None:
+    sentences = pe.load_innocent()
+    assert len(sentences) >= 40 and len(set(sentences)) == len(sentences)
+    assert all(s[0].isupper() and s[-1] in ".!?" for s in sentences)
 
 
 @pytest.mark.parametrize("plant", PLANTS, ids=plant_id)
@@ -198,6 +215,17 @@ def test_a_plant_is_found_when_a_finding_overlaps_it(
     assert bool(result.others) is other
 
 
+def test_innocent_sentences_are_planted_whole_and_a_finding_on_one_is_listed() -> None:
+    innocent = ["Bence Jones proteinuria was found.", "The Apgar score was 9."]
+    evaluation = pe.evaluate(TEXTS, [PLANT], [], flagging("Jones", "rash"), innocent)
+    flagged = [r.planted.plant.sentence for r in evaluation.innocent if r.found]
+    assert flagged == ["Bence Jones proteinuria was found."]
+    # Not a false alarm on the texts as published, nor a target.
+    assert {f.located.finding.text for f in evaluation.false_alarms} == {"rash"}
+    lines = pe._innocent_lines(evaluation)
+    assert "1 of 2 flagged" in lines[1] and "[Jones]" in lines[2]
+
+
 def test_findings_on_identifiers_in_print_are_not_false_alarms() -> None:
     texts = [pe.Text("t", "", "Mr AA came back. Mr AA smiled. The AA battery was flat.")]
     truths = [pe.TrueIdentifier("t", "initials", "Mr AA", "initials")]
@@ -250,6 +278,19 @@ def test_the_script_prints_every_category_and_exits_0(
     for name in CATEGORIES:
         assert f"\n  {name} " in out
     assert "without cue words" in out and "per 1,000 words" in out and "Missed plants:" in out
+
+
+def test_the_report_has_a_column_per_split_and_the_gate_judges_the_split_asked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = tiny_corpus(tmp_path)
+    blind_only = flagging(*{p.identifier for p in PLANTS if p.split == "blind"})
+    assert pe.main(["--gate", "--gate-split", "blind", *args], scanner=blind_only) == 0
+    assert pe.main(["--gate", "--gate-split", "test", *args], scanner=blind_only) == 1
+    out = capsys.readouterr().out
+    header = next(line for line in out.splitlines() if line.lstrip().startswith("category"))
+    assert header.split() == ["category", "dev", "test", "blind", "all"]
+    assert "judged on the blind split: all met" in out
 
 
 @pytest.mark.parametrize(
