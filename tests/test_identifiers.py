@@ -174,3 +174,34 @@ def test_every_detector_has_a_name_and_the_word_lists_load() -> None:
     assert "maria" in identifiers.given_names()
     assert "grace" not in identifiers.given_names()  # a word name: only with a surname
     assert identifiers.fingerprint() == identifiers.fingerprint()
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "identifier"),
+    [("She delivered at the Rotunda by caesarean section.", "institution", "Rotunda"),
+     ("Dialysis was started at Kasr Al Ainy that night.", "institution", "Kasr Al Ainy"),
+     ("We saw J-W.P. again after the second course.", "name", "J-W.P."),
+     ("In M.E.M. the lesion regressed.", "name", "M.E.M."),
+     ("Case 3 (RdS) had the longest latency.", "name", "RdS"),
+     ("She lives at ul. Piotrkowska 118, a flat.", "street address", "ul. Piotrkowska 118"),
+     ("The office is at 31-503 Kraków.", "ZIP code", "31-503"),
+     ("Write to nana.osei at gmail dot com today.", "email address",
+      "nana.osei at gmail dot com"),
+     ("HEGL850312MDFRNS09 was on the form.", "record or account number", "HEGL850312MDFRNS09")],
+    ids=["care-at-the", "care-at", "hyphenated-initials", "three-initials", "case-bracket",
+         "polish-street", "polish-postcode", "email-in-words", "curp"],
+)  # fmt: skip
+def test_shapes_found_in_other_countries(text: str, category: str, identifier: str) -> None:
+    assert (category, identifier) in found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["MRD was 1.2% on day +33.", "The mean IQ was lower than expected.",
+     "She was treated at Christmas with antibiotics.", "He was seen at Day 14 by the team.",
+     "Trained in the U.S. and the U.K., he holds a Ph.D.", "He was examined at MRI."],
+    ids=["acronym-and-was", "the-acronym", "care-at-a-holiday", "care-at-a-day",
+         "dotted-abbreviations", "care-at-an-acronym"],
+)  # fmt: skip
+def test_words_that_look_like_names_of_people_or_places_of_care(text: str) -> None:
+    assert found(text) == []

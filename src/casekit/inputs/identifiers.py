@@ -112,10 +112,24 @@ _WEEKDAY = r"(?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs)?|Fri|Sat(?:ur)?|Sun)(?:day)?"
 _YEAR = r"(?:1[89]\d{2}|20\d{2})"
 _DAY = r"(?:0?[1-9]|[12]\d|3[01])"
 _ORDINAL = r"(?:[12]?1st|[12]?2nd|[12]?3rd|(?:[4-9]|1\d|2[04-9]|30)th|31st)"
-_CAP = r"[A-ZÀ-ÖØ-Þ][\w'’-]*"
+
+
+def _letters(test: Callable[[str], bool]) -> str:
+    """A regex character class body of the letters (Latin, Greek, Cyrillic) ``test`` accepts."""
+    return "".join(re.escape(chr(c)) for c in range(0x41, 0x530) if test(chr(c)))
+
+
+_UP = f"[{_letters(str.isupper)}]"
+"""An upper-case letter, accents included (Ł, Ö, Ş)."""
+_LOW = f"[{_letters(str.islower)}]"
+"""A lower-case letter."""
+_CAP = rf"{_UP}[\w'’-]*"
 """A capitalised word."""
 _HOLIDAY = (
-    r"(?:Christmas(?:\s+(?:Eve|Day))?|New\s+Year'?s?(?:\s+(?:Eve|Day))?|Easter(?:\s+Sunday)?|"
+    r"(?:Christmas(?:\s+(?:Eve|Day))?|New\s+Year'?s?(?:\s+(?:Eve|Day))?|"
+    r"Easter(?:\s+(?:Sunday|Monday|Day))?|Good\s+Friday|Whit\s+Monday|Labou?r\s+Day|"
+    r"Memorial\s+Day|Mother'?s\s+Day|Father'?s\s+Day|Bastille\s+Day|Guy\s+Fawkes\s+Night|"
+    r"Carnival|Carnaval|Chinese\s+New\s+Year|Lunar\s+New\s+Year|Songkran|Nowruz|"
     r"Thanksgiving|Boxing\s+Day|Halloween|Independence\s+Day|Valentine'?s\s+Day|Eid|Diwali|"
     r"Hanukkah|Passover)"
 )
@@ -201,7 +215,9 @@ def _ages() -> list[str]:
     return [
         rf"\b{either}[-\s]?(?:years?|yrs?|y)[-\s]?(?:old|of\s+age)\b",
         rf"\b{age}\s?(?:yo|y/o|y\.o\.)\b",
-        rf"\b(?:aged?|age\s+of|at\s+age|centenarian,?\s+aged|turned|turning|now|reached)\s*[:=]?\s+"
+        rf"\b(?:aged?|age\s+of|at\s+age|centenarian,?\s+aged|turned|turning|now|reached|being|"
+        rf"(?:man|woman|lady|gentleman|patient|person|widow|widower|grandmother|grandfather)"
+        rf"\s+of)\s*[:=]?\s+"
         rf"(?P<id>{either})\b(?!\s*(?:%|percent|mg|kg|mmHg|bpm|cm|mm|days?|weeks?|months?|"
         rf"minutes?|hours?|times))",
         rf"(?<!\bfor\s)(?<!\bover\s)(?<!\bwithin\s)(?<!\bafter\s)(?<!\bin\s)"
@@ -215,7 +231,8 @@ def _ages() -> list[str]:
         r"\b(?=\s*[,;)])",
         rf"(?-i:\b{age}\s?[FM]\b|\b[FM]/{age}\b)",
         # words that say the age: nonagenarian, centenarian; in her nineties, late 90s
-        r"\b(?:nonagenarian|centenarian|supercentenarian)s?\b",
+        r"\b(?:nonagenarian|centenarian|supercentenarian)s?\b(?:\s*\(\s*(?:aged\s+)?\d{2,3}"
+        r"(?:\s*(?:years?|y))?\s*\)|\s+(?:of|aged)\s+\d{2,3}\b|,\s*\d{2,3}\b)?",
         r"\b(?:in\s+(?:his|her|their)\s+(?:early\s+|mid-?\s*|late\s+)?)(?P<id>nineties|90s|"
         r"nineties|hundreds)\b",
         # ninety-one, Ninety-four, his ninety-fifth year: a spelled age, unless a unit follows
@@ -293,11 +310,16 @@ def _device_codes() -> str:
     """A code of four digits or more a few words after a device's name ("her insulin pump,
     NG4471028"), which only a serial or lot number is."""
     devices = words().alternation("devices", boundary=False)
-    code = r"(?=[\w/-]*\d{4})(?=[\w/-]*[A-Z\d]{2})[A-Z0-9][\w/-]*[A-Z0-9]"
+    code = r"(?=(?:[A-Z/-]*\d){4})(?=[\w/-]*[A-Z\d]{2})[A-Z0-9][\w/-]*[A-Z0-9]"
     return (
         rf"(?i:\b(?:{devices})s?\b)(?:[\s,]+(?:\w+[\s,]+){{0,3}}?)(?:\(\s*)?(?P<id>(?-i:{code}))"
         rf"(?![\w/-]){_units_after()}"
     )
+
+
+def _national_ids() -> list[str]:
+    """Identity numbers of the shapes ``data/privacy.yaml`` lists under national_ids."""
+    return [rf"(?<![\w.-])(?:{shape})(?![\w-])" for shape in words()["national_ids"].values()]
 
 
 def _record_numbers() -> list[str]:
@@ -323,8 +345,16 @@ def _record_numbers() -> list[str]:
     ]
 
 
-def _emails() -> str:
-    return r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"
+def _emails() -> list[str]:
+    at = r"(?:\s*(?:\[at\]|\(at\)|\{at\})\s*|\s+at\s+)"
+    dot = r"(?:\s*(?:\[dot\]|\(dot\)|\{dot\})\s*|\s+dot\s+|\.)"
+    last_dot = r"(?:\s*(?:\[dot\]|\(dot\)|\{dot\})\s*|\s+dot\s+)"
+    tlds = words().alternation("tlds", boundary=False)
+    return [
+        r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b",
+        # written out against harvesters: nana.osei at gmail dot com, ana [at] uni [dot] pt
+        rf"(?i:\b[\w.+-]+{at}[\w-]+(?:{dot}[\w-]+)*{last_dot}(?:{tlds})\b)",
+    ]
 
 
 def _urls() -> list[str]:
@@ -357,7 +387,7 @@ def _postcodes() -> list[str]:
         uk,
         canada,
         ireland,
-        rf"(?i:\b(?:{cue}))\b\.?\s*(?:code\s*)?[:#,]?\s*(?:of\s+|is\s+|was\s+)?"
+        rf"(?i:\b(?:{cue}))(?!\w)\.?\s*(?:code\s*)?[:#,]?\s*(?:of\s+|is\s+|was\s+)?"
         r"(?P<id>\d{4,6}(?:-\d{3,4})?|\d{3}-\d{4}|[A-Z0-9]{2,4}\s?[A-Z0-9]{3})\b",
         r"(?i:\bthe\s+(?P<id>\d{5})\s+(?:zip\s+|postcode\s+|postal\s+)?(?:area|zip|postcode|district|code)\b)",
         r"\b(?:[A-Z]{2})\s+(?P<id>\d{5}(?:-\d{4})?)\b",
@@ -370,13 +400,34 @@ def _postcodes() -> list[str]:
     ]
 
 
+_CODE_SHAPES = (
+    r"\d{4,6}(?:\s?[A-Z]{2})?|\d{2}-\d{3}|\d{3}\s\d{2}|\d{3}-\d{4}|"
+    r"(?:[A-Z]{1,2}-)\d{3,5}(?:\s\d{2})?"
+)
+"""Postcodes of many countries: 10115, 1012 AB, 31-503 (Poland), 546 36 (Greece, Sweden),
+150-0002 (Japan), SE-413 45, D-10115."""
+
+
 def _postcodes_of_cities(text: str) -> Iterator[Span]:
-    """A postcode written before its city: "10115 Berlin", "1012 AB Amsterdam"."""
+    """A postcode written beside its city: "10115 Berlin", "31-503 Kraków",
+    "Cairo 11511", "Thessaloniki 546 36"."""
     cities = _city_names()
-    for match in re.finditer(rf"\b(\d{{4,5}}(?:\s?[A-Z]{{2}})?)\s+({_CAP})", text):
-        city = re.split(r"[-,]", match.group(2))[0].lower()
-        if city in cities and not re.fullmatch(_YEAR, match.group(1)):
+    before = rf"(?<![\w-])({_CODE_SHAPES})\s+({_CAP}(?:\s+{_CAP})?)"
+    after = rf"({_CAP}(?:\s+{_CAP}){{0,2}}),?\s+({_CODE_SHAPES})(?![\w-])"
+    for match in re.finditer(before, text):
+        code, place = match.group(1), match.group(2)
+        if _a_city(place, cities) and not re.fullmatch(_YEAR, code):
             yield Span(match.start(1), match.end(1), "ZIP code")
+    for match in re.finditer(after, text):
+        place, code = match.group(1), match.group(2)
+        if _a_city(place, cities) and not re.fullmatch(rf"{_YEAR}|\d{{1,3}}", code):
+            yield Span(match.start(2), match.end(2), "ZIP code")
+
+
+def _a_city(words_: str, cities: frozenset[str]) -> bool:
+    """Whether ``words_``, or its first word or two, is a city of the gazetteer."""
+    tokens = re.split(r"[\s,]+", words_.strip())
+    return any(" ".join(tokens[:n]).split("-")[0].lower() in cities for n in (3, 2, 1))
 
 
 def _streets() -> list[str]:
@@ -384,13 +435,19 @@ def _streets() -> list[str]:
     before = words().alternation("street_before", boundary=False)
     suffix = words().alternation("street_suffixes", boundary=False)
     number = r"\d{1,5}[A-Za-z]?(?:[-/]\d{1,4}[A-Za-z]?)?"
-    name = rf"(?:{_CAP}\s+){{0,3}}{_CAP}"
+    name = rf"(?:[NSEW]\.?\s+)?(?:{_CAP}\s+){{0,3}}{_CAP}"
     particles = r"(?:(?:de|del|de\s+la|de\s+los|des|du|da|do|dos|das|di|della|dei|al|el)\s+)?"
     return [
         rf"\b{number},?\s+{name}\s+(?:{after})\b\.?",
-        rf"\b{number},?\s+(?:{before})\.?\s+{particles}{name}",
-        rf"\b(?:{before})\.?\s+{particles}{name},?\s+{number}\b",
-        rf"\b[A-ZÄÖÜ][\wäöüß]*(?:{suffix})\.?\s+{number}\b",
+        rf"\b{number},?\s+(?i:{before})['’]?\.?\s+{particles}{name}",
+        rf"\b(?i:{before})['’]?\.?\s+{particles}{name},?\s+{number}\b",
+        rf"\b{_UP}\w*(?:{suffix})\.?\s+{number}\b",
+        # Korean road names: 152 Teheran-ro 8-gil
+        rf"\b{number}\s+{_CAP}-(?:ro|gil|daero|dong)\b(?:\s+\d+-gil)?",
+        # Vietnamese: số 27 ngõ 158
+        r"(?i:\b(?:số|so)\s+\d+[A-Za-z]?(?:/\d+)?,?\s+(?:ngõ|ngách|hẻm|đường|phố)\s+\d*\s*[\w\s]{0,20})",
+        # rural routes and post-office boxes
+        r"\b(?:RR|R\.R\.|Rural\s+Route|HC|Star\s+Route)\s*\d+,?\s+Box\s+\d+\b",
         r"\b(?:Apt|Apartment|Flat|Unit|Suite|Ste)\.?\s+#?\d+[A-Za-z]?\b",
         r"\b(?:P\.?\s?O\.?\s+Box|Postfach|Apartado|Caixa\s+Postal)\s+\d+\b",
     ]
@@ -410,15 +467,17 @@ def _name_patterns() -> tuple[re.Pattern[str], ...]:
     lists = words()
     titles = lists.alternation("titles", boundary=False)
     relatives = lists.alternation("relatives", boundary=False)
-    initials = r"(?:[A-Z]\.\s?){1,3}(?![a-z])|[A-Z]{2,3}\b(?![.-]?\d)"
-    person = rf"(?:{_CAP}(?:\s+(?:{_CAP}|[A-Z]\.))*|{initials})"
+    initials = rf"(?:{_UP}\.\s?){{1,3}}(?!{_LOW})|{_UP}{{2,3}}\b(?![.-]?\d)"
+    particle = r"(?:da|das|de|del|della|di|do|dos|du|van|von|der|den|ter|bin|ibn|al|el|la|le)"
+    person = rf"(?:{_CAP}(?:\s+(?:{_CAP}|{_UP}\.|{particle}\s+{_CAP}))*|{initials})"
     return (
         # Mr AB, Mrs Hassan, Dr. Jane Smith, Baby boy Lopez
         re.compile(rf"(?<![\w-])(?:{titles})\.?\s+(?:(?:boy|girl)\s+)?(?P<id>{person})"),
         # his wife Anna, her husband John Smith, his mother, Fatima Hassan,
         re.compile(
-            rf"(?i:\b(?:his|her|their|my|a|whose|\w+['’]s)\s+"
-            rf"(?:{relatives})s?)\b,?\s+(?:(?i:named|called)\s+)?(?P<id>{_CAP}(?:\s+{_CAP})*)"
+            rf"(?i:\b(?:his|her|their|my|a|whose|\w+['’]s)\s+(?:[\w-]+\s+){{0,2}}?"
+            rf"(?:{relatives})s?)\b,?\s+(?:(?i:named|called)\s+)?(?P<id>{_CAP}"
+            rf"(?:\s+(?:{particle}\s+)?{_CAP})*)"
         ),
         # patient J.K., patient AB
         re.compile(rf"(?i:\b(?:patient|pt|case|subject|child|infant)\b)\s+(?P<id>{initials})"),
@@ -435,15 +494,30 @@ def _titled_names(text: str) -> Iterator[Span]:
 
 
 def _relatives_names(text: str) -> Iterator[Span]:
+    """A name beside a relative: "his wife Anna", and in apposition, "Aoife, her twin,"."""
     not_names = words().folded("not_names")
     for match in _name_patterns()[1].finditer(text):
         start, end = match.span("id")
         first = match.group("id").split()[0].lower()
         if first not in not_names and not _is_medical(text, start, end):
             yield Span(start, end, "name")
+    for match in _apposition().finditer(text):
+        start, end = match.span("id")
+        if match.group("id").split()[0].lower() not in not_names:
+            yield Span(start, end, "name")
 
 
-_WORD = re.compile(r"(?<![\w-])[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’]+(?:-[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+)?")
+@cache
+def _apposition() -> re.Pattern[str]:
+    relatives = words().alternation("relatives", boundary=False)
+    return re.compile(
+        rf"(?P<id>{_CAP}(?:\s+{_CAP})?),\s+(?i:(?:the\s+\w+\s+of\s+)?"
+        rf"(?:his|her|their|the\s+patient['’]s|our\s+patient['’]s)"
+        rf"\s+(?:[\w-]+\s+){{0,2}}?(?:{relatives})s?)\b"
+    )
+
+
+_WORD = re.compile(rf"(?<![\w-]){_UP}{_LOW}[{_letters(str.islower)}'’]*(?:-{_UP}?{_LOW}+)?")
 _PARTICLE_BEFORE = re.compile(
     r"(?i:\b(?:de|la|le|van|von|der|den|da|di|del|della|du|dos|das|al|el|ben|bin|ibn))\s+$"
 )
@@ -469,7 +543,7 @@ def _given_names(text: str) -> Iterator[Span]:
         if _PARTICLE_BEFORE.search(before) or _is_medical(text, start, end):
             continue  # "de la Rosa Carrillo" is a surname; "Kawasaki disease" an eponym
         rest = text[match.end() : match.end() + 40]
-        following = re.match(r"\s+([A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’]+(?:-[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+)?)\b", rest)
+        following = re.match(rf"\s+({_UP}{_LOW}+['’]?{_LOW}*(?:-{_UP}?{_LOW}+)?)\b", rest)
         surname = (
             following is not None
             and following.group(1).lower() not in not_names
@@ -483,7 +557,8 @@ def _given_names(text: str) -> Iterator[Span]:
             and next_word.group(1).lower() in verbs
             and not rest.startswith(",")
         )
-        who = re.match(r",?\s+who\b", rest) is not None
+        described = r",\s+(?:a|an)\s+\d+[-\s](?:year|month|week|day)"
+        who = re.match(rf",?\s+who\b|{described}", rest) is not None
         possessive = word.endswith(("'s", "’s"))
         introduced = bool(openers.search(before))
         if surname and following is not None:
@@ -493,46 +568,46 @@ def _given_names(text: str) -> Iterator[Span]:
 
 
 def _initials(text: str) -> Iterator[Span]:
-    """Initials standing for a patient: "R.M. returned", "N.A.'s mother", "Case 2, S.A.,".
-    Capitals without dots ("PQ", "MK") are initials only where a person's word follows
-    them, and never when the text defines them as an abbreviation ("(MTC)") or they are a
-    medical acronym of the list."""
+    """Initials standing for a patient. Dotted ones ("R.M.", "J-W.P.", "F.Ö.") are initials
+    wherever they stand, unless they are a common abbreviation of the list ("U.S.",
+    "Ph.D."). Capitals without dots ("PQ", "MK") are initials only where a person's word
+    is next to them ("PQ was pale", "AJ's mass", "Case 3 (RdS)"), and never when the text
+    defines them as an abbreviation ("(MTC)") or they are a medical acronym of the list."""
     lists = words()
-    acts = lists.folded("person_verbs") - lists.folded("state_verbs")
-    relatives = lists.folded("relatives")
+    verbs = lists.folded("person_verbs")
+    dotted_words = {w.replace(" ", "") for w in lists.folded("dotted_abbreviations")}
     acronyms = lists.folded("medical_acronyms") | {
         m.group(1).lower() for m in re.finditer(r"\(([A-Z]{2,5})s?\)", text)
     }
-    dotted = r"[A-Z]\.(?:\s?[A-Z]\.){1,2}"
+    openers = re.compile(rf"(?i:\b{lists.alternation('name_openers', boundary=False)})\s*,?\s*$")
+    dotted = rf"{_UP}\.(?:\s?-?{_UP}\.){{1,2}}|{_UP}-{_UP}\.(?:\s?{_UP}\.){{1,2}}"
     tail = r"(?P<after>['’]s\s+\w+|,?\s+\w+(?:\s+\w+)?)?"
-    pattern = rf"(?<![\w.])(?P<id>{dotted}|[A-Z]{{2,3}}(?![\w.])){tail}"
+    pattern = rf"(?<![\w.])(?P<id>{dotted}|{_UP}{{2,3}}(?![\w.])){tail}"
     for match in re.finditer(pattern, text):
-        initials = match.group("id")
+        initials = match.group("id").rstrip()
         after = (match.group("after") or "").strip(" ,").lower().split()
-        before = text[max(0, match.start() - 20) : match.start()]
-        case = re.search(r"(?i:\b(?:case|patient|pt\.?|initials)\s*\d*,?)\s*$", before) is not None
-        described = re.match(r",\s+(?:a|an|aged?)\b", text[match.end("id") : match.end("id") + 8])
-        bracketed = before.endswith("(") and text[match.end("id") : match.end("id") + 1] == ")"
-        case = case or bool(described) or (bracketed and "." in initials)
-        if "." in initials:
-            person = bool(after) and (
-                after[0] in lists.folded("person_verbs")
-                or after[0] in ("'s", "’s")
-                or after[0].endswith(("'s", "’s"))
-                or after[0] == "who"
-            )
-        elif initials.lower() in acronyms:
+        before = text[max(0, match.start() - 30) : match.start()]
+        following = text[match.end("id") : match.end("id") + 12]
+        case = re.search(r"(?i:\b(?:case|patient|pt\.?|initials)\s*\d*,?)\s*\(?$", before)
+        described = re.match(r",\s+(?:(?:a|an|aged?)\b|\d{1,3}\s*(?:,|y|years|yo))", following)
+        if "." in initials and initials.replace(" ", "").lower() not in dotted_words:
+            yield Span(match.start("id"), match.start("id") + len(initials), "name")
             continue
-        else:
-            possessive = (
-                bool(after)
-                and after[0].endswith(("'s", "’s"))
-                and len(after) > 1
-                and after[1] in relatives
-            )
-            kin = len(after) > 1 and after[0] == "and" and after[1] in ("her", "his", "their")
-            person = bool(after) and (after[0] in acts or possessive or kin)
-        if person or case:
+        if re.search(r"(?i:\b(?:the|a|an|of|mean|median)\s+)$", before):
+            continue  # "the IQ", "a CT": a thing, not a person
+        if "." not in initials and initials.lower() in acronyms:  # CT, MS, a defined (MTC)
+            continue
+        possessive = bool(after) and after[0] in ("'s", "’s")
+        kin = len(after) > 1 and after[0] == "and" and after[1] in ("her", "his", "their")
+        # "PQ was pale" reads like "MRD was 1.2%": a verb of being says nothing of a person
+        acts = bool(after) and after[0] in verbs - lists.folded("state_verbs")
+        if case or described or possessive or kin or acts or openers.search(before):
+            yield Span(match.start("id"), match.start("id") + len(initials), "name")
+    # Case 3 (RdS): initials in any case, in brackets after a case's number
+    for match in re.finditer(
+        rf"(?i:\b(?:case|patient)\s+\d+)\s*\((?P<id>{_UP}[\w.]{{1,4}})\)", text
+    ):
+        if match.group("id").lower() not in acronyms:
             yield Span(match.start("id"), match.end("id"), "name")
 
 
@@ -570,7 +645,7 @@ def _places(text: str) -> Iterator[Span]:
         before = text[max(0, start - 60) : start]
         if study.search(before):
             continue
-        if strong.search(before) and tokens[0].lower() not in not_names:
+        if strong.search(before) and tokens[0].lower() not in not_names and not tokens[0].isupper():
             candidate = " ".join(tokens)
             if candidate.lower() not in regions and not _is_medical(
                 text, start, start + len(candidate)
@@ -652,6 +727,36 @@ def _institutions(text: str) -> Iterator[Span]:
                 text, match.start(), match.end()
             ):
                 yield Span(match.start(), match.end(), "institution")
+    yield from _places_of_care(text)
+
+
+def _places_of_care(text: str) -> Iterator[Span]:
+    """A name after "at" where care happened ("delivered at the Rotunda", "dialysis was
+    started at Kasr Al Ainy", "At Chợ Rẫy the snake was identified"): a hospital known by
+    its name alone. Words of the lists (months, holidays, ordinary words, acronyms) and
+    cities (a place, found as such) are not taken."""
+    lists = words()
+    not_names = lists.folded("not_names") | lists.folded("word_names")
+    acronyms = lists.folded("medical_acronyms")
+    care = lists.alternation("care_verbs", boundary=False)
+    name = rf"{_CAP}(?:\s+(?:{_CAP}|al|el|de|di|da|do))*"
+    patterns = (
+        rf"(?i:\b(?:{care})\b)[^.;:\n]{{0,50}}?\bat\s+(?:the\s+)?(?P<id>{name})",
+        rf"(?:^|(?<=[.!?]\s))At\s+(?:the\s+)?(?P<id>{name}),?\s+(?=(?:the|we|she|he|they|her|his|a|an|our)\b)",
+    )
+    for pattern in patterns:
+        for match in re.finditer(pattern, text, re.MULTILINE):
+            found = match.group("id")
+            first = found.split()[0]
+            if (
+                first.lower() in not_names
+                or first.lower() in acronyms
+                or (first.isupper() and len(found.split()) == 1)
+                or re.fullmatch(rf"{_MONTH}|{_HOLIDAY}|{_WEEKDAY}", found, re.IGNORECASE)
+                or _is_medical(text, match.start("id"), match.end("id"))
+            ):
+                continue
+            yield Span(match.start("id"), match.end("id"), "institution")
 
 
 def _photographs() -> str:
@@ -704,6 +809,7 @@ DETECTORS: tuple[tuple[str, Detector], ...] = (
     ("devices", _numbers_with_cue("device_cues", "device identifier")),
     ("device-codes", _regex_detector("device identifier", _device_codes)),
     ("records", _numbers_with_cue("record_cues", "record or account number")),
+    ("national-ids", _regex_detector("record or account number", _national_ids)),
     ("record-shapes", _regex_detector("record or account number", _record_numbers)),
     ("streets", _regex_detector("street address", _streets)),
     ("institutions", _institutions),
