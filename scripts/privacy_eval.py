@@ -6,15 +6,17 @@ Three measurements on the 26 published case reports of ../shared/privacy-real/co
                 case presentation; it is found when a finding of `scan_text` on that copy
                 overlaps the identifier. Per category, for the dev split (tune the gate on it),
                 the test split (report it), the blind split (tests/privacy_eval/plants_blind.yaml,
-                written apart from the gate and never shown to its developer) and all, and for
-                the plants without cue words.
+                written apart from the gate and never shown to its developer), the second blind
+                split (tests/privacy_eval/plants_blind2.yaml, written the same way after the gate
+                was tuned on the first) and all, and for the plants without cue words.
   false alarms  findings on the texts as published, per 1,000 words (whitespace-separated
                 tokens) and per category of the gate. A finding that overlaps an identifier
                 listed in tests/privacy_eval/true_findings.yaml (one that slipped into print)
                 is a true positive instead, and the recall on those is printed too.
-  innocent      the clinical sentences of tests/privacy_eval/innocent_blind.yaml (eponyms,
-                scales, doses, place-named diseases: nothing to flag), each planted the same
-                way; a finding on one is a false alarm, listed with its context (not a target).
+  innocent      the clinical sentences of tests/privacy_eval/innocent_blind.yaml and
+                innocent_blind2.yaml (eponyms, scales, doses, place-named diseases: nothing to
+                flag), each planted the same way; a finding on one is a false alarm, counted per
+                file and listed with its context (not a target).
 Targets (issue 14): recall >= 95% overall and >= 90% in every category, false alarms
 <= 0.1 per 1,000 words. The script always exits 0, like `make bench`; with --gate it exits 1
 when the test split (--gate-split to choose) misses a target. Without the corpus it says so
@@ -30,7 +32,7 @@ import random
 import re
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -44,12 +46,19 @@ ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "privacy-real" / "corpus.jsonl"
 PLANTS = ROOT / "tests" / "privacy_eval" / "plants.yaml"
 BLIND_PLANTS = ROOT / "tests" / "privacy_eval" / "plants_blind.yaml"
+BLIND2_PLANTS = ROOT / "tests" / "privacy_eval" / "plants_blind2.yaml"
 INNOCENT = ROOT / "tests" / "privacy_eval" / "innocent_blind.yaml"
+INNOCENT2 = ROOT / "tests" / "privacy_eval" / "innocent_blind2.yaml"
+INNOCENT_FILES = {"blind": INNOCENT, "blind2": INNOCENT2}
+"""Each file of innocent sentences, by the blind split it was written with."""
 TRUE_FINDINGS = ROOT / "tests" / "privacy_eval" / "true_findings.yaml"
 
 SEED = 14
 """Chooses which text and which sentence boundary each plant goes to."""
-SPLITS = ("dev", "test", "blind")
+SPLITS = ("dev", "test", "blind", "blind2")
+DEALT_LAST = ("blind2",)
+"""Splits added after the others were measured: dealt after them, so none of the earlier
+placements moved."""
 TARGET_RECALL = 0.95
 TARGET_CATEGORY_RECALL = 0.90
 TARGET_FALSE_ALARMS = 0.1
@@ -110,7 +119,7 @@ class Plant:
     cue: bool
     """Whether the sentence holds a cue word of its category beside the identifier."""
     split: str
-    """``dev``, ``test`` or ``blind``."""
+    """``dev``, ``test``, ``blind`` or ``blind2``."""
 
 
 @dataclass(frozen=True)
@@ -148,7 +157,7 @@ def load_corpus(path: Path) -> list[Text]:
 
 
 def load_plants(
-    path: Path = PLANTS, more: Sequence[Path] = (BLIND_PLANTS,)
+    path: Path = PLANTS, more: Sequence[Path] = (BLIND_PLANTS, BLIND2_PLANTS)
 ) -> tuple[dict[str, Category], list[Plant]]:
     """The categories and the plants of plants.yaml, then the plants of ``more`` that exist."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -181,7 +190,7 @@ def _plants(path: Path, rows: list[dict[str, Any]], categories: dict[str, Catego
 
 
 def load_innocent(path: Path = INNOCENT) -> list[str]:
-    """The sentences of innocent_blind.yaml; none without it."""
+    """The sentences of innocent_blind.yaml (or another such file); none without it."""
     if not path.is_file():
         return []
     return list(yaml.safe_load(path.read_text(encoding="utf-8"))["sentences"])
@@ -289,16 +298,20 @@ def plant_all(plants: Sequence[Plant], texts: Sequence[Text], seed: int = SEED) 
 
     The plants are shuffled and dealt round the texts, so every text gets some; each goes to
     one insertion point of its text chosen at random. The same plants and texts always give
-    the same copies.
+    the same copies. Plants of a split in ``DEALT_LAST`` are shuffled and dealt after all the
+    others, so adding them moves none of the others.
     """
     rng = random.Random(seed)
-    order = list(range(len(plants)))
-    rng.shuffle(order)
     points = [insertion_points(text.text) for text in texts]
     placed: dict[int, Planted] = {}
-    for dealt, index in enumerate(order):
-        which = dealt % len(texts)
-        placed[index] = plant_one(plants[index], texts[which], rng.choice(points[which]))
+    dealt = 0
+    for last in (False, True):
+        order = [i for i, plant in enumerate(plants) if (plant.split in DEALT_LAST) is last]
+        rng.shuffle(order)
+        for index in order:
+            which = dealt % len(texts)
+            placed[index] = plant_one(plants[index], texts[which], rng.choice(points[which]))
+            dealt += 1
     return [placed[index] for index in range(len(plants))]
 
 
@@ -394,7 +407,8 @@ class Evaluation:
     words: int
     """Words in the corpus."""
     innocent: tuple[PlantResult, ...] = ()
-    """One per innocent sentence, planted whole: its hits are false alarms."""
+    """One per innocent sentence, planted whole: its hits are false alarms. Its plant's split
+    is that of the file it came from (a key of ``INNOCENT_FILES``)."""
 
     @property
     def false_alarms(self) -> list[CorpusFinding]:
@@ -414,12 +428,21 @@ def evaluate(
     plants: Sequence[Plant],
     truths: Sequence[TrueIdentifier],
     scanner: Scanner = gate,
-    innocent: Sequence[str] = (),
+    innocent: Sequence[str] | Mapping[str, Sequence[str]] = (),
 ) -> Evaluation:
-    """Scan every planted copy, every published text and every planted innocent sentence."""
+    """Scan every planted copy, every published text and every planted innocent sentence.
+
+    ``innocent`` is a list of sentences (of innocent_blind.yaml) or, by the split of its file,
+    the lists of several files.
+    """
     results = [_scan_planted(planted, scanner) for planted in plant_all(plants, texts)]
     # An innocent sentence is planted whole: any finding on it is a false alarm.
-    whole = [Plant("innocent", sentence, sentence, False, "blind") for sentence in innocent]
+    by_file = {"blind": innocent} if isinstance(innocent, Sequence) else innocent
+    whole = [
+        Plant("innocent", sentence, sentence, False, split)
+        for split, sentences in by_file.items()
+        for sentence in sentences
+    ]
     innocent_results = tuple(_scan_planted(planted, scanner) for planted in plant_all(whole, texts))
     known = {text.id for text in texts}
     for truth in truths:
@@ -535,8 +558,8 @@ def report(
 def _recall_lines(evaluation: Evaluation, categories: Sequence[str]) -> list[str]:
     lines = [
         "",
-        f"Recall: {len(evaluation.plants)} plants ({shown(PLANTS)}, {shown(BLIND_PLANTS)}), "
-        "found when a finding overlaps the identifier",
+        f"Recall: {len(evaluation.plants)} plants ({shown(PLANTS)}, {shown(BLIND_PLANTS)}, "
+        f"{shown(BLIND2_PLANTS)}), found when a finding overlaps the identifier",
         f"  {'category':<20}" + "".join(f"{split:>14}" for split in (*SPLITS, "all")),
     ]
     rows: list[tuple[str, list[PlantResult]]] = [
@@ -580,19 +603,22 @@ def _false_alarm_lines(evaluation: Evaluation) -> list[str]:
 
 
 def _innocent_lines(evaluation: Evaluation) -> list[str]:
-    if not evaluation.innocent:
-        return []
-    flagged = [r for r in evaluation.innocent if r.found]
-    lines = [
-        "",
-        f"False alarms on innocent sentences ({shown(INNOCENT)}, not a target): "
-        f"{len(flagged)} of {len(evaluation.innocent)} flagged, "
-        f"{sum(len(r.hits) for r in flagged)} findings",
-    ]
-    for r in flagged:
-        for f in r.hits:
-            shown_at = context(r.planted.text, f.start, f.end)
-            lines.append(f"  {r.planted.text_id}  {f.finding.category}: {shown_at}")
+    """Per file of innocent sentences: how many were flagged, then each finding on them."""
+    lines = []
+    for split, path in INNOCENT_FILES.items():
+        ones = [r for r in evaluation.innocent if r.planted.plant.split == split]
+        if not ones:
+            continue
+        flagged = [r for r in ones if r.found]
+        lines += [
+            "",
+            f"False alarms on innocent sentences ({shown(path)}, not a target): "
+            f"{len(flagged)} of {len(ones)} flagged, {sum(len(r.hits) for r in flagged)} findings",
+        ]
+        for r in flagged:
+            for f in r.hits:
+                shown_at = context(r.planted.text, f.start, f.end)
+                lines.append(f"  {r.planted.text_id}  {f.finding.category}: {shown_at}")
     return lines
 
 
@@ -647,6 +673,9 @@ def main(argv: Sequence[str] | None = None, scanner: Scanner = gate) -> int:
     parser.add_argument(
         "--innocent", type=Path, default=INNOCENT, help="sentences with nothing to flag"
     )
+    parser.add_argument(
+        "--innocent2", type=Path, default=INNOCENT2, help="more, written with blind2"
+    )
     args = parser.parse_args(argv)
     if not args.corpus.is_file():
         print(f"privacy-eval: skipped, no corpus at {shown(args.corpus)}")
@@ -655,7 +684,8 @@ def main(argv: Sequence[str] | None = None, scanner: Scanner = gate) -> int:
     try:
         categories, plants = load_plants()
         truths = load_true_findings(args.true_findings)
-        evaluation = evaluate(texts, plants, truths, scanner, load_innocent(args.innocent))
+        innocent = {"blind": load_innocent(args.innocent), "blind2": load_innocent(args.innocent2)}
+        evaluation = evaluate(texts, plants, truths, scanner, innocent)
     except ValueError as error:
         print(f"privacy-eval: {error}", file=sys.stderr)
         return 2

@@ -82,26 +82,45 @@ def test_no_sentence_is_planted_twice() -> None:
 
 @pytest.mark.parametrize("category", list(CATEGORIES), ids=str)
 def test_every_category_has_plants_balanced_between_the_splits(category: str) -> None:
-    # Between dev and test; the blind split is written apart and counted on its own.
+    # Between dev and test; the blind splits are written apart and counted on their own.
     splits = Counter(plant.split for plant in PLANTS if plant.category == category)
     assert splits["dev"] >= 8 and splits["test"] >= 8, splits
     assert abs(splits["dev"] - splits["test"]) <= 1, splits
     assert splits["blind"] >= 10, splits
+    assert splits["blind2"] >= 14, splits
 
 
-def test_the_blind_split_is_its_own_file_with_200_plants_40_percent_without_cues() -> None:
+def test_the_blind_splits_are_their_own_files() -> None:
     _, main = pe.load_plants(more=())
     blind = [plant for plant in PLANTS if plant.split == "blind"]
+    blind2 = [plant for plant in PLANTS if plant.split == "blind2"]
     assert {plant.split for plant in main} == {"dev", "test"}
-    assert main + blind == PLANTS, "plants_blind.yaml holds the blind split, and only it"
+    assert main + blind + blind2 == PLANTS, "each blind split is in its own file, and only there"
+    assert pe.load_plants(more=(pe.BLIND2_PLANTS,))[1] == main + blind2
+
+
+def test_the_blind_split_has_200_plants_40_percent_without_cues() -> None:
+    blind = [plant for plant in PLANTS if plant.split == "blind"]
     assert len(blind) >= 200
     assert sum(not plant.cue for plant in blind) >= 0.4 * len(blind)
 
 
-def test_innocent_sentences_are_whole_sentences() -> None:
-    sentences = pe.load_innocent()
-    assert len(sentences) >= 40 and len(set(sentences)) == len(sentences)
+def test_the_second_blind_split_has_250_plants_half_without_cues() -> None:
+    blind2 = [plant for plant in PLANTS if plant.split == "blind2"]
+    assert len(blind2) >= 250
+    assert sum(not plant.cue for plant in blind2) >= 0.5 * len(blind2)
+
+
+@pytest.mark.parametrize(("split", "least"), [("blind", 40), ("blind2", 120)])
+def test_innocent_sentences_are_whole_sentences(split: str, least: int) -> None:
+    sentences = pe.load_innocent(pe.INNOCENT_FILES[split])
+    assert len(sentences) >= least and len(set(sentences)) == len(sentences)
     assert all(s[0].isupper() and s[-1] in ".!?" for s in sentences)
+
+
+def test_no_innocent_sentence_is_in_both_files() -> None:
+    first, second = (pe.load_innocent(path) for path in pe.INNOCENT_FILES.values())
+    assert set(first) & set(second) == set()
 
 
 @pytest.mark.parametrize("plant", PLANTS, ids=plant_id)
@@ -174,6 +193,12 @@ def test_planting_puts_the_identifier_at_the_recorded_offset() -> None:
     assert wrong == []
 
 
+def test_the_second_blind_split_is_dealt_last_and_moves_no_other_plant() -> None:
+    earlier = [plant for plant in PLANTS if plant.split != "blind2"]
+    placed = {planted.plant: planted for planted in pe.plant_all(PLANTS, TEXTS)}
+    assert [placed[plant] for plant in earlier] == pe.plant_all(earlier, TEXTS)
+
+
 def test_plants_are_dealt_evenly_round_the_texts() -> None:
     counts = Counter(planted.text_id for planted in pe.plant_all(PLANTS, TEXTS))
     assert set(counts) == {t.id for t in TEXTS}
@@ -224,6 +249,20 @@ def test_innocent_sentences_are_planted_whole_and_a_finding_on_one_is_listed() -
     assert {f.located.finding.text for f in evaluation.false_alarms} == {"rash"}
     lines = pe._innocent_lines(evaluation)
     assert "1 of 2 flagged" in lines[1] and "[Jones]" in lines[2]
+
+
+def test_innocent_sentences_are_counted_per_file() -> None:
+    innocent = {
+        "blind": ["Bence Jones proteinuria was found.", "The Apgar score was 9."],
+        "blind2": ["Addison disease was excluded.", "Lyme serology was negative.", "CRS rose."],
+    }
+    evaluation = pe.evaluate(TEXTS, [PLANT], [], flagging("Jones", "Lyme", "CRS"), innocent)
+    assert [r.planted.plant.split for r in evaluation.innocent] == ["blind"] * 2 + ["blind2"] * 3
+    lines = pe._innocent_lines(evaluation)
+    headers = [line for line in lines if line.startswith("False alarms")]
+    assert "innocent_blind.yaml" in headers[0] and "1 of 2 flagged, 1 findings" in headers[0]
+    assert "innocent_blind2.yaml" in headers[1] and "2 of 3 flagged, 2 findings" in headers[1]
+    assert lines.index(headers[1]) == 4, "each file's findings follow its own count"
 
 
 def test_findings_on_identifiers_in_print_are_not_false_alarms() -> None:
@@ -289,8 +328,18 @@ def test_the_report_has_a_column_per_split_and_the_gate_judges_the_split_asked(
     assert pe.main(["--gate", "--gate-split", "test", *args], scanner=blind_only) == 1
     out = capsys.readouterr().out
     header = next(line for line in out.splitlines() if line.lstrip().startswith("category"))
-    assert header.split() == ["category", "dev", "test", "blind", "all"]
+    assert header.split() == ["category", "dev", "test", "blind", "blind2", "all"]
     assert "judged on the blind split: all met" in out
+
+
+def test_the_gate_judges_the_second_blind_split_when_asked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = tiny_corpus(tmp_path)
+    blind2_only = flagging(*{p.identifier for p in PLANTS if p.split == "blind2"})
+    assert pe.main(["--gate", "--gate-split", "blind2", *args], scanner=blind2_only) == 0
+    assert pe.main(["--gate", "--gate-split", "blind", *args], scanner=blind2_only) == 1
+    assert "judged on the blind2 split: all met" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize(
