@@ -1,5 +1,5 @@
-"""Write src/casekit/data/given-names.txt: given names people really have, for the
-de-identification gate's name rule (src/casekit/inputs/identifiers.py).
+"""Write src/casekit/data/given-names.txt and surnames.txt: the names people really have,
+for the de-identification gate's name rules (src/casekit/inputs/identifiers.py).
 
 The names are the most common given names of each of the 105 countries in names-dataset
 3.3.1 (public name statistics from about 500 million social-network profiles), in Latin
@@ -21,7 +21,11 @@ SURNAME_FACTOR = 20
 """A name is left out when its best rank as a surname, in any country, is this many times
 better than its best rank as a given name: "Smith" (surname rank 1, given-name rank 2,287)
 is a surname, and "Smith reported" cites an author; "Thomas" (10 and 85) stays."""
-TARGET = Path(__file__).resolve().parents[1] / "src" / "casekit" / "data" / "given-names.txt"
+DATA = Path(__file__).resolve().parents[1] / "src" / "casekit" / "data"
+TARGET = DATA / "given-names.txt"
+SURNAMES = DATA / "surnames.txt"
+SURNAMES_PER_COUNTRY = 300
+"""Surnames taken from each country's ranking."""
 LATIN = re.compile(r"^[A-Z][a-zà-öø-ÿāăąćčďđēėęěğīįıķľłńňōőœŕřśşšţťūůűųźżž'’-]+$")
 
 
@@ -48,7 +52,28 @@ def main() -> int:
     )
     TARGET.write_text(header + "\n".join(sorted(names)) + "\n", encoding="utf-8")
     print(f"{len(names)} names written to {TARGET}")
+    by_country = dataset.get_top_names(n=SURNAMES_PER_COUNTRY, use_first_names=False)
+    surnames = {
+        name
+        for listed in by_country.values()
+        for name in _flat(listed)
+        if len(name) >= 2 and LATIN.match(name)
+    }
+    SURNAMES.write_text(
+        f"# Surnames for the de-identification gate, one a line: the {SURNAMES_PER_COUNTRY} most"
+        f" common of each of {len(by_country)} countries,\n# from names-dataset {version}, in"
+        " Latin script. Written by scripts/write_given_names.py; edit that, not this file.\n"
+        + "\n".join(sorted(surnames))
+        + "\n",
+        encoding="utf-8",
+    )
+    print(f"{len(surnames)} surnames written to {SURNAMES}")
     return 0
+
+
+def _flat(listed: list | dict) -> list:
+    """A country's ranking, whether a list of names or names by sex."""
+    return listed if isinstance(listed, list) else [n for names in listed.values() for n in names]
 
 
 def _best_rank(part: dict | None) -> float:

@@ -61,7 +61,7 @@ class Words:
         return frozenset(str(w).lower() for w in self.lists[name])
 
 
-DATA_FILES = ("privacy.yaml", "given-names.txt", "place-names.txt")
+DATA_FILES = ("privacy.yaml", "given-names.txt", "surnames.txt", "place-names.txt")
 """The word lists the detectors read."""
 
 
@@ -91,6 +91,19 @@ def all_given_names() -> frozenset[str]:
 
 
 @cache
+def _all_surnames() -> frozenset[str]:
+    """Every surname of ``data/surnames.txt``, in lower case."""
+    text = data_file("surnames.txt").read_text(encoding="utf-8")
+    return frozenset(line.strip().lower() for line in text.splitlines() if line and line[0] != "#")
+
+
+@cache
+def surnames() -> frozenset[str]:
+    """Surnames that are no ordinary words."""
+    return _all_surnames() - words().folded("not_names") - words().folded("word_names")
+
+
+@cache
 def given_names() -> frozenset[str]:
     """Given names that are no ordinary words (``Maria``, not ``Grace`` or ``Will``)."""
     return all_given_names() - words().folded("not_names") - words().folded("word_names")
@@ -108,6 +121,12 @@ _MONTH = (
     r"março|maio|junho|julho|setembro|outubro|novembro|dezembro|gennaio|febbraio|aprile|"
     r"maggio|giugno|luglio|settembre|ottobre|dicembre)"
 )
+_OTHER_CALENDARS = (
+    r"Farvardin|Ordibehesht|Khordad|Mordad|Amordad|Shahrivar|Aban|Azar|Bahman|Esfand|"
+    r"Muharram|Safar|Rabi[\s'’-]+al[\s-]+(?:awwal|thani|akhir)|Jumada[\s'’-]+al[\s-]+(?:ula|"
+    r"akhirah|thani)|Rajab|Sha['’]?ban|Shawwal|Dhu[\s'’-]+al[\s-]+(?:Qi['’]?dah|Hijjah)"
+)
+"""Months of the Persian and Islamic calendars (those that are no English words)."""
 _WEEKDAY = r"(?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs)?|Fri|Sat(?:ur)?|Sun)(?:day)?"
 _YEAR = r"(?:1[89]\d{2}|20\d{2})"
 _DAY = r"(?:0?[1-9]|[12]\d|3[01])"
@@ -197,6 +216,9 @@ def _dates() -> list[str]:
         r"August|September|October|November|December)\b(?![-\s]+\d))",
         # holidays with a year: Christmas Eve 2018
         rf"\b{_HOLIDAY}\s+(?:of\s+)?{_YEAR}\b",
+        # the Persian (Solar Hijri) and Islamic (Hijri) calendars: 12 Farvardin 1398, 3 Ramadan 1441
+        rf"\b{_DAY}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_OTHER_CALENDARS})(?:,?\s+1[34]\d{{2}})?\b",
+        rf"\b(?:{_OTHER_CALENDARS})\s+{_DAY},?\s+1[34]\d{{2}}\b",
         # a day/month: admitted on 1/7
         rf"\b(?:on|from|until|till|since|by)\s+(?P<id>{_DAY}/(?:0?[1-9]|1[0-2]))\b(?![/\d])",
         # date of birth
@@ -227,6 +249,10 @@ def _ages() -> list[str]:
         r"(?<=\bnow\s)(?:ninety|a\s+hundred)[-\w]*",
         # At 96, she...; a woman, 94, ...; 93F; F/93
         rf"(?-i:\b[Aa]t\s+(?P<id>{age})(?=\s*,))",
+        rf"(?-i:(?:^|(?<=[.!?]\s))At\s+(?P<id>{age})\b)(?!\s*(?:%|percent|mg|mmHg|bpm|hours?|"
+        r"minutes?|days?|weeks?|months?))",
+        rf"\((?P<id>{age})\s*(?:y|yr|yrs|years?|y/o|yo)\.?\)",
+        rf"\b(?:she|he|they)\s+(?:is|was)\s+(?P<id>{age})(?=\s+(?:and|but|now)\b|\s*[,;.])",
         rf"\b(?:man|woman|male|female|patient|gentleman|lady|widow|widower),?\s+(?P<id>{age})"
         r"\b(?=\s*[,;)])",
         rf"(?-i:\b{age}\s?[FM]\b|\b[FM]/{age}\b)",
@@ -337,6 +363,9 @@ def _record_numbers() -> list[str]:
         # one separator, letters and at least four digits: G7-MX4471QZ, M-66120
         r"(?<![\w/.-])(?!(?:HLA|NCT|CYP|ST|NT|PD|IL|CD|CA)-)[A-Z][A-Z0-9]{0,3}-(?=[A-Z0-9]*\d{4})"
         r"[A-Z0-9]{4,}(?![\w/-])",
+        # a number of a register and its year: PM 117/2019, AIIMS/2021/004417
+        r"\b[A-Z]{1,6}\s?\d{1,6}/(?:19|20)\d{2}\b",
+        r"\b[A-Z]{2,6}/(?:19|20)\d{2}/\d{3,}\b",
         # serial numbers of implants and devices: PSR 401557 H
         r"\b[A-Z]{2,4}\s\d{5,}\s[A-Z]\b",
         # a UK National Insurance number: QQ 12 34 56 C
@@ -360,10 +389,12 @@ def _emails() -> list[str]:
 def _urls() -> list[str]:
     tlds = words().alternation("tlds", boundary=False)
     return [
-        r"\bhttps?://\S+[^\s.,;:)\]]",
+        r"\b(?:https?|ftp|sftp)://\S+[^\s.,;:)\]]",
         r"\bwww\.[\w-]+\.[^\s,;:)\]]+[^\s.,;:)\]]",
         rf"\b(?<![@\w.-])(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:{tlds})\b(?![\w-]|\.\w)"
         r"(?:/[^\s,;)\]]*[^\s.,;)\]])?",
+        # a domain of any country, with a path: clinic.example.xx/page
+        r"\b(?<![@\w.-])(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2}/[^\s,;)\]]*[^\s.,;)\]]",
     ]
 
 
@@ -396,7 +427,11 @@ def _postcodes() -> list[str]:
         r"\b\d{5}-\d{3}\b",
         r"\b\d{5}-\d{4}\b",
         # a bare code where a place goes: "a house in 90028", "lives in 75011"
-        rf"\b(?:in|at|near|from|to)\s+(?P<id>\d{{5,6}})\b(?![.,]\d){_units_after()}",
+        rf"\b(?:in|at|near|from|to|within|around)\s+(?P<id>\d{{5,6}})\b(?![.,]\d)"
+        rf"{_units_after()}",
+        r"(?i:\b(?:postcode|post\s+code|postal\s+code|zip|index|postal\s+index|indeks)\s+"
+        r"(?:was\s+|is\s+|of\s+)?(?P<id>\d{6})\b)",
+        r"(?i:\b(?P<id>\d{6}),?\s+(?:postcode|postal\s+code|index))",
     ]
 
 
@@ -459,6 +494,7 @@ def _names(text: str) -> Iterator[Span]:
     yield from _titled_names(text)
     yield from _relatives_names(text)
     yield from _given_names(text)
+    yield from _name_pairs(text)
     yield from _initials(text)
 
 
@@ -567,6 +603,36 @@ def _given_names(text: str) -> Iterator[Span]:
             yield Span(start, end, "name")
 
 
+def _name_pairs(text: str) -> Iterator[Span]:
+    """Two to four capitalised words that are a given name and a surname, in either order
+    ("Grace Mwangi", "Nguyen Van An", "Kim Ji-woo"), and given names listed together
+    ("Amani, Baraka and Neema"): a person's name wherever it stands. The first word may
+    not be an ordinary word ("The", "Down"); later ones may be particles ("Van")."""
+    given, family = all_given_names(), _all_surnames()
+    not_names = words().folded("not_names")
+    word = rf"{_UP}{_LOW}[\w'’]*(?:-{_UP}?{_LOW}+)?"
+    for match in re.finditer(rf"(?<![\w-]){word}(?:\s+{word}){{1,3}}", text):
+        tokens = [re.sub(r"['’]s$", "", t).lower() for t in match.group(0).split()]
+        if tokens[0] in not_names:
+            continue
+        kinds = [(t in given or t.split("-")[0] in given, t in family) for t in tokens]
+        if not all(g or f for g, f in kinds):
+            continue
+        first_given = kinds[0][0] and tokens[0] not in surnames()
+        later_family = any(f for _, f in kinds[1:])
+        later_given = any(g for g, _ in kinds[1:])
+        if ((first_given and later_family) or (kinds[0][1] and later_given)) and not _is_medical(
+            text, match.start(), match.end()
+        ):
+            yield Span(match.start(), match.end(), "name")
+    names = given_names()
+    listed = rf"(?<![\w-])({word})(?:,\s+({word}))*,?\s+and\s+({word})\b"
+    for match in re.finditer(listed, text):
+        found = re.findall(word, match.group(0))
+        if len(found) >= 2 and all(n.lower() in names for n in found):
+            yield Span(match.start(), match.end(), "name")
+
+
 def _initials(text: str) -> Iterator[Span]:
     """Initials standing for a patient. Dotted ones ("R.M.", "J-W.P.", "F.Ö.") are initials
     wherever they stand, unless they are a common abbreviation of the list ("U.S.",
@@ -631,8 +697,9 @@ def _places(text: str) -> Iterator[Span]:
         r"(?i:\b(?:(?:city|town|village|hamlet|suburb|district|borough|county|parish|"
         r"municipality|township|neighbou?rhood|settlement|community|province|prefecture)\s+of|"
         r"(?:home\s*town|hometown|home\s+(?:village|town|district|county|city)|birthplace)"
-        r"(?:\s+(?:of|was|is))?,?|(?:lives|lived|living|resides|resided|residing|settled|grew\s+up)"
-        r"\s+(?:in|at|near|outside))\b)\s*,?\s+$"
+        r"(?:\s+(?:of|was|is))?,?|(?:lives|lived|living|resides|resided|residing|settled|grew\s+up|"
+        r"was\s+born|were\s+born|born\s+and\s+raised)\s+(?:in|at|near|outside)|"
+        r"(?:native|natives|resident|residents|inhabitant|inhabitants)\s+of)\b)\s*,?\s+$"
     )
     study = re.compile(
         r"(?i:\b(?:study|studies|survey|trial|cohort|series|registry|report|reports|data|"
@@ -641,25 +708,33 @@ def _places(text: str) -> Iterator[Span]:
     places = rf"{_CAP}(?:\s+(?:{_CAP}|de|do|da|del|la|le|upon|on|am|im|an\s+der)){{0,3}}"
     for match in re.finditer(places, text):
         tokens = match.group(0).split()
-        start = match.start()
-        before = text[max(0, start - 60) : start]
+        offsets = [m.start() + match.start() for m in re.finditer(r"\S+", match.group(0))]
+        first_start = match.start()
+        before = text[max(0, first_start - 60) : first_start]
         if study.search(before):
             continue
-        if strong.search(before) and tokens[0].lower() not in not_names and not tokens[0].isupper():
+        if strong.search(before) and _a_place_name(tokens[0], not_names):
             candidate = " ".join(tokens)
-            if candidate.lower() not in regions and not _is_medical(
-                text, start, start + len(candidate)
-            ):
-                yield Span(start, start + len(candidate), "place")
+            end = first_start + len(candidate)
+            if candidate.lower() not in regions and not _is_medical(text, first_start, end):
+                yield Span(first_start, end, "place")
             continue
-        for size in range(len(tokens), 0, -1):  # the longest run of tokens that is a city
-            candidate = " ".join(tokens[:size])
-            folded = candidate.lower()
-            if folded in cities and folded not in not_places and folded not in regions:
-                end = start + len(candidate)
-                shouting = size == 1 and candidate.isupper()  # ADA, a test, not Ada
-                if cue.search(before) and not shouting and not _is_medical(text, start, end):
-                    yield Span(start, end, "place")
+        # the longest run of tokens that is a city, from each token on ("In Lilongwe, ...")
+        for i in range(len(tokens)):
+            start = offsets[i]
+            before = text[max(0, start - 60) : start]
+            found = False
+            for size in range(len(tokens) - i, 0, -1):
+                candidate = " ".join(tokens[i : i + size])
+                folded = candidate.lower()
+                if folded in cities and folded not in not_places and folded not in regions:
+                    end = start + len(candidate)
+                    shouting = size == 1 and candidate.isupper()  # ADA, a test, not Ada
+                    if cue.search(before) and not shouting and not _is_medical(text, start, end):
+                        yield Span(start, end, "place")
+                    found = True
+                    break
+            if found:
                 break
     states = "|".join(
         "AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH "
@@ -671,6 +746,14 @@ def _places(text: str) -> Iterator[Span]:
         place = match.group("id")
         if place.lower() in cities or (match.group("zip") and place.lower() not in not_names):
             yield Span(match.start("id"), match.end("id"), "place")
+
+
+def _a_place_name(word: str, not_names: frozenset[str]) -> bool:
+    """Whether a capitalised word after a place's cue can be the place's name: no month,
+    ordinary word or acronym ("born in March", "lives in ZIP 33101")."""
+    folded = word.lower()
+    month = re.fullmatch(_MONTH, word, re.IGNORECASE) is not None
+    return folded not in not_names and not word.isupper() and not month
 
 
 @cache
@@ -712,6 +795,7 @@ def _institutions(text: str) -> Iterator[Span]:
         rf"\b{chain}\s+(?:{kinds})\b(?:\s+(?:of|de|in|at)\s+{_CAP}(?:\s+{_CAP})*)?",
         rf"\b(?:{kinds})\s+(?:of\s+|de\s+|del\s+|di\s+|do\s+|da\s+|für\s+)?{chain}",
         rf"(?<![\w-])(?:{known})(?![\w-])",
+        rf"(?<![\w-]){_UP}\w*(?i:{lists.alternation('institution_suffixes', boundary=False)})\b",
     ]
     for pattern in patterns:
         for match in re.finditer(pattern, text):
@@ -830,11 +914,25 @@ def find_identifiers(text: str, only: Iterable[str] | None = None) -> list[Span]
             continue
         for span in detect(text):
             span = _trimmed(text, span)
+            if span.category == "record or account number" and _registered_study(text, span):
+                continue
             if span.end > span.start and not any(
                 s.start < span.end and span.start < s.end for s in found
             ):
                 found.append(span)
     return sorted(found, key=lambda s: s.start)
+
+
+def _registered_study(text: str, span: Span) -> bool:
+    """Whether a number is a study's registration: after, or starting with, a registry's
+    name ("ISRCTN 48231767", "CTRI/2020/05/025114", "EudraCT 2019-001234-56")."""
+    registries = words().alternation("trial_registries", boundary=False)
+    before = text[max(0, span.start - 24) : span.start]
+    written = text[span.start : span.end]
+    return bool(
+        re.search(rf"(?i:\b(?:{registries}))[\s:#/-]*(?:no\.?|number)?[\s:#]*$", before)
+        or re.match(rf"(?i:{registries})[\s/:#-]*\d", written)
+    )
 
 
 def _trimmed(text: str, span: Span) -> Span:
