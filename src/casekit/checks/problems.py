@@ -105,6 +105,16 @@ CODES: dict[str, tuple[Severity, str]] = {
     "missing-statement": ("error", "a statement the journal requires is missing"),
     "missing-abstract": ("error", "the journal requires an abstract and there is none"),
     "abstract-left-out": ("info", "the journal takes no abstract, so it is left out"),
+    "unanswered-comment": ("error", "a comment in manuscript/response.yaml has no response"),
+    "unplaced-label": ("error", "the response points to a label that no template places"),
+    "unanswered-label": (
+        "error",
+        "a template labels a change for a comment that the response never answers",
+    ),
+    "unknown-place": (
+        "error",
+        "the response points to a section, paragraph or case-data field the manuscript lacks",
+    ),
 }
 
 

@@ -29,6 +29,7 @@ from casekit.checks.compare import compare_outputs
 from casekit.checks.limits import journal_limits
 from casekit.checks.markdown import markdown_traps
 from casekit.checks.problems import SCHEMA_VERSION, Problem
+from casekit.checks.response import response_problems
 from casekit.checks.text import Source, forbidden_citations, typed_citations
 from casekit.checks.uncited import uncited_entries
 from casekit.core import cachefile
@@ -173,6 +174,7 @@ def run_checks(request: Request, every_uncited: bool = False) -> Report:
         ]
     if plan is not None and plan.profile is not None and document is not None:
         problems += journal_limits(plan.profile, plan.manuscript, document)
+    problems += response_problems(project, document)
     unknown = store is None or any(k not in store.entries for k in cited)
     if plan is not None and document is not None and not unknown:
         compared = compare_outputs(

@@ -425,3 +425,49 @@ def new_command(
     click.echo(f"created {directory} from the {name} starter")
     click.echo("edit manuscript/*.yaml and templates/sections/*.md.j2, then run `make pdf` there")
     click.echo(f"(or `casekit build pdf -C {directory}`); `casekit check` lists what is unfinished")
+
+
+@main.command("response")
+@project_option
+@journal_option
+@click.option("-q", "--quiet", is_flag=True, help="Only errors and warnings.")
+@click.pass_context
+def response_command(
+    ctx: click.Context, project_dir: Path, journal: str | None, quiet: bool
+) -> None:
+    """Write the response to reviewers from manuscript/response.yaml, as PDF and DOCX.
+
+    \b
+    Writes into build/revision/ (build/NAME/revision/ with --journal):
+      response.pdf    each comment, the response, and "page P, lines L1–L2"
+      response.docx   of the change in the review copy, the changed text quoted
+
+    Pages and lines are those of the line-numbered review copy of the revised
+    manuscript (build/review/manuscript.pdf, or the journal's), built first when it is
+    not current. A change is found by the label a template places around it,
+    {% call label("R1.2") %}...{% endcall %}, named after the comment's id or given as
+    its `where:`; or by a section, paragraph or case-data field the comment names.
+    """
+    from casekit.building.plan import Request, make_plan
+    from casekit.revising.response import describe_where, write_response
+
+    root = project_dir.resolve()
+    ctx.meta["casekit.root"] = root
+    request = Request(
+        Project(root), ("pdf",), command=("casekit", *sys.argv[1:]), journal=journal, review=True
+    )
+    result = write_response(make_plan(request))
+    for entry in result.unanswered:
+        click.echo(
+            f"casekit: {entry.where.describe(root)}: warning: comment {entry.id} has no "
+            "response yet (hint: write its `response:`)",
+            err=True,
+        )
+    if quiet:
+        return
+    width = max((len(a.entry.id) for a in result.answers), default=0)
+    for answer in result.answers:
+        click.echo(f"{answer.entry.id:<{width}}  {describe_where(answer)}")
+    click.echo(f"pages and lines of {shown(result.review_pdf, Path.cwd())}")
+    for path in result.outputs:
+        click.echo(f"wrote {shown(path, Path.cwd())}")

@@ -37,6 +37,11 @@ class Project:
         return self.root / "manuscript" / "abbreviations.yaml"
 
     @property
+    def response_yaml(self) -> Path:
+        """The response to reviewers of a revision (``casekit response``)."""
+        return self.root / "manuscript" / "response.yaml"
+
+    @property
     def bibliography(self) -> Path:
         return self.root / "references.bib"
 

@@ -1,4 +1,5 @@
-"""Files casekit ships with itself: Lua filters and the Makefile for new projects."""
+"""Files casekit ships with itself: Lua filters, the response letter's Typst template, and
+the Makefile for new projects."""
 
 from pathlib import Path
 

@@ -37,6 +37,7 @@ from casekit.rendering.counts import Counts, figures_and_tables, words
 from casekit.rendering.figures import Figure, figure_spec
 from casekit.rendering.headings import Headings, cited_region, first_heading
 from casekit.rendering.helpers import register
+from casekit.rendering.labels import Label, Labeller, marked, take_labels
 from casekit.rendering.labs import lab_rows
 from casekit.rendering.numbering import Numbering
 from casekit.rendering.timeline import timeline_rows
@@ -55,6 +56,8 @@ class Section:
     """Rendered Markdown."""
     printed: tuple[Printed, ...] = ()
     """Where each stretch of ``markdown`` was written: template, line, literal or value."""
+    labels: tuple[Label, ...] = ()
+    """The labels placed in it (``label("R1.2")``), by offset into ``markdown``."""
 
     @property
     def heading(self) -> str:
@@ -70,6 +73,8 @@ class Part:
     """The template (or data file) the text was rendered from."""
     markdown: str
     """The rendered text."""
+    labels: tuple[Label, ...] = ()
+    """The labels placed in it, by offset into ``markdown``."""
 
 
 @dataclass(frozen=True)
@@ -100,15 +105,24 @@ class Document:
     """First-use tracking of abbreviations: the abstract, and the main text."""
     abstract_printed: tuple[Printed, ...] = ()
     """Where each stretch of ``abstract`` was written (lines of the abstract's own text)."""
+    front_labels: tuple[Label, ...] = ()
+    """The labels placed in the front matter (the abstract's among them)."""
+    back_labels: tuple[Label, ...] = ()
+    """The labels placed in the end matter (the statements' among them)."""
 
     @property
     def parts(self) -> tuple[Part, ...]:
         """Front matter, sections and end matter in reading order, each with its source."""
         return (
-            Part(self.front_source, self.front),
-            *(Part(s.template, s.markdown) for s in self.sections),
-            Part(self.back_source, self.back),
+            Part(self.front_source, self.front, self.front_labels),
+            *(Part(s.template, s.markdown, s.labels) for s in self.sections),
+            Part(self.back_source, self.back, self.back_labels),
         )
+
+    @property
+    def labels(self) -> tuple[Label, ...]:
+        """Every label placed, in reading order: the order of their marks in the PDF."""
+        return tuple(label for part in self.parts for label in part.labels)
 
     @property
     def headings(self) -> Headings:
@@ -125,10 +139,13 @@ class Document:
         if isinstance(metadata.get("title"), str):
             metadata["title"] = highlight(metadata["title"])
         head = yaml.safe_dump(metadata, allow_unicode=True, sort_keys=True)
-        body = "\n\n".join(
-            part.strip("\n")
-            for part in (self.front, *(s.markdown for s in self.sections), self.back)
-        )
+        texts: list[str] = []
+        first = 0  # placements are numbered through the whole document
+        for part in self.parts:
+            # Labels reach pandoc here only, as raw Typst (rendering/labels.py).
+            texts.append(marked(part.markdown, part.labels, first).strip("\n"))
+            first += len(part.labels)
+        body = "\n\n".join(texts)
         return f"---\n{head}---\n\n{highlight(body)}\n"
 
 
@@ -433,21 +450,30 @@ def render_document(
         env, helpers={"fig": fig, "tbl": tbl, "figure": figure, "table_caption": table_caption}
     )
     register(env, filters={"day": case.day})  # the case knows how each anchor counts days
+    labeller = Labeller()
+    register(env, helpers={"label": labeller})
     context: dict[str, Any] = {"meta": meta, "case": case, "journal": journal, "review": review}
     scopes = {name: new_scope(abbreviations) for name in ("abstract", "main text")}
     register(env, helpers={"abbr": scopes["abstract"]})
-    abstract, abstract_printed = shifted(
+    labeller.string_source = abstract_where
+    labelled_abstract, abstract_printed = shifted(
         *trace_string(env, meta.abstract, abstract_where, **context)
     )
+    labeller.string_source = None
+    # The front matter prints the abstract with its labels; the rest reads it without.
+    abstract, abstract_printed, _ = take_labels(labelled_abstract, abstract_printed, labeller.calls)
     register(env, helpers={"abbr": scopes["main text"]})
-    context["abstract"] = abstract
-    sections = tuple(
-        Section(
-            name,
-            project_templates / "sections" / f"{name}.md.j2",
-            *trace_file(env, f"sections/{name}.md.j2", project_templates, **context),
+    context["abstract"] = labelled_abstract
+
+    def section(name: str) -> Section:
+        text, printed = trace_file(env, f"sections/{name}.md.j2", project_templates, **context)
+        text, printed, labels = take_labels(text, printed, labeller.calls)
+        return Section(
+            name, project_templates / "sections" / f"{name}.md.j2", text, printed, labels
         )
-        for name in _ordered(meta.sections, journal.section_order if journal else ())
+
+    sections = tuple(
+        section(name) for name in _ordered(meta.sections, journal.section_order if journal else ())
     )
     with_abstract = journal is None or journal.abstract != "none"
     cited = {k for s in sections for c in find_citations(s.markdown) for k in c.keys}
@@ -461,20 +487,26 @@ def render_document(
     )
     # Statements are templates too: a patient-perspective statement can print the
     # case data's own words, `{{ case.patient_perspective }}`, instead of a copy.
-    context["statements"] = {
-        heading: render_string(
-            env, text, (statement_where or {}).get(heading, abstract_where), **context
-        ).strip()
-        for heading, text in meta.statements.items()
-        if not (review and heading in meta.review_omits)
-    }
+    statements: dict[str, str] = {}
+    for heading, text in meta.statements.items():
+        if review and heading in meta.review_omits:
+            continue
+        where = (statement_where or {}).get(heading, abstract_where)
+        labeller.string_source = where
+        statements[heading] = render_string(env, text, where, **context).strip()
+    labeller.string_source = None
+    context["statements"] = statements
     used = dict.fromkeys([*scopes["abstract"].used, *scopes["main text"].used])
     context["abbreviations"] = sorted(
         ((short, (abbreviations or {})[short].long) for short in used),
         key=lambda p: p[0].lower(),
     )
-    front = render_file(env, "front.md.j2", project_templates, **context)
-    back = render_file(env, "back.md.j2", project_templates, **context)
+    front, _, front_labels = take_labels(
+        render_file(env, "front.md.j2", project_templates, **context), (), labeller.calls
+    )
+    back, _, back_labels = take_labels(
+        render_file(env, "back.md.j2", project_templates, **context), (), labeller.calls
+    )
     metadata: dict[str, Any] = {"title": meta.title, "lang": meta.lang}
     if meta.keywords:
         metadata["keywords"] = list(meta.keywords)
@@ -496,6 +528,8 @@ def render_document(
         numbering,
         scopes,
         abstract_printed,
+        front_labels,
+        back_labels,
     )
 
 

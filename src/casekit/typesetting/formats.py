@@ -82,12 +82,19 @@ def _markdown(job: Job) -> bytes:
     return job.markdown.read_bytes()
 
 
-def _pdf(job: Job) -> bytes:
+def typst_source(job: Job) -> Path:
+    """Write the Typst source of the PDF into the work folder; the same source always
+    typesets the same pages (the response to reviewers queries it for positions)."""
     source = job.work / "manuscript.typ"
     job.pandoc(
         "typst", "--template", str(job.typst_template), *job.variables,
         "--default-image-extension=svg", "-o", str(source),
     )  # fmt: skip
+    return source
+
+
+def _pdf(job: Job) -> bytes:
+    source = typst_source(job)
     job.on_step("typeset")
     return compile_pdf(source, job.work, job.epoch)
 
