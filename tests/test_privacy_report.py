@@ -118,7 +118,11 @@ def _on_terminal(args: list[str], env: dict[str, str]) -> tuple[int, str]:
             break
         chunks.append(chunk)
     os.close(leader)
-    return proc.wait(), b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
+    raw = b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
+    # What the terminal shows: a slow build's progress line ("casekit: render… (1.2 s)")
+    # is overwritten in place (a carriage return, then erase-line) by what follows it.
+    shown = [line.split("\r")[-1].replace("\x1b[K", "") for line in raw.split("\n")]
+    return proc.wait(), "\n".join(shown)
 
 
 def _env(**extra: str) -> dict[str, str]:
