@@ -138,3 +138,12 @@ def test_uncommitted_changes_are_the_git_users_now(
 def test_author_replaces_the_authors(repository: Path) -> None:
     paper = repository / "paper"
     assert changes_since(find_revision(paper, "HEAD~3"), paper, "Zed").author == "Zed"
+
+
+def test_with_nothing_changed_since_the_changes_are_the_git_users_at_that_date(
+    repository: Path,
+) -> None:
+    paper = repository / "paper"
+    git(repository, "config", "user.name", "Eve Editing")
+    changes = changes_since(find_revision(paper, "HEAD~1"), paper)
+    assert (changes.author, changes.date) == ("Eve Editing", "2024-05-06T07:08:09Z")

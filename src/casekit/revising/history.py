@@ -135,6 +135,8 @@ def changes_since(revision: Revision, root: Path, author: str | None = None) -> 
         epoch = max(int(stamp) for _, stamp in commits)
     else:
         epoch = int(_git(root, "log", "-1", "--format=%at", revision.commit).stdout.strip() or 0)
+    if not any(names):  # nothing changed since: whoever runs it
+        names.append(_git(root, "config", "user.name").stdout.strip())
     joined = ", ".join(dict.fromkeys(n for n in names if n)) or "casekit"
     when = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(epoch))
     return Changes(author or joined, when)

@@ -23,7 +23,7 @@ from typing import Any
 
 from casekit.building.job import make_job
 from casekit.building.plan import Plan, Request, make_plan
-from casekit.building.prepare import Prepared, prepare
+from casekit.building.prepare import prepare
 from casekit.core import atomic
 from casekit.core.errors import CasekitError, Location, OutputError
 from casekit.core.project import Project, source_date_epoch
@@ -117,7 +117,7 @@ def revise(
     try:
         with atomic.workdir(project.build) as work:
             stage(f"render {revision.label}")
-            old = _document(_prepared_at(revision, plan, work), work / "old-job", epoch)
+            old = _document_at(revision, plan, work, epoch)
             stage("render")
             prepared = prepare(plan)
             new_job = make_job(prepared, _folder(work / "new-job"), epoch)
@@ -175,9 +175,9 @@ def _folder(path: Path) -> Path:
     return path
 
 
-def _prepared_at(revision: Revision, plan: Plan, work: Path) -> Prepared:
-    """The manuscript at ``revision``, exported into ``work``, planned like ``plan`` and
-    prepared for pandoc. An error in it is reported as the revision's."""
+def _document_at(revision: Revision, plan: Plan, work: Path, epoch: int) -> Node:
+    """The manuscript at ``revision``, exported into ``work``, planned like ``plan``,
+    prepared and cited by pandoc. An error in it is reported as the revision's."""
     root = export_project(revision, work / "old")
     # The project's caches hold entries for content the old files share with today's;
     # a copy lets the old side use them without replacing today's entries with its own.
@@ -186,18 +186,15 @@ def _prepared_at(revision: Revision, plan: Plan, work: Path) -> Prepared:
     try:
         request = Request(Project(root), journal=plan.journal_name, review=plan.review)
         prepared = prepare(make_plan(request))
+        # Its figures are not drawn: only the new side's are printed.
+        prepared = replace(prepared, document=replace(prepared.document, figures=()))
+        return _cited(make_job(prepared, _folder(work / "old-job"), epoch))
     except CasekitError as error:
         errors = error.errors
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
         raise RevisionError(
             f"the manuscript at {revision.label} does not build: {errors[0].one_line(root)}{more}"
         ) from None
-    # Its figures are not drawn: only the new side's are printed.
-    return replace(prepared, document=replace(prepared.document, figures=()))
-
-
-def _document(prepared: Prepared, work: Path, epoch: int) -> Node:
-    return _cited(make_job(prepared, _folder(work), epoch))
 
 
 def _cited(job: Job) -> Node:
