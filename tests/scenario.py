@@ -14,7 +14,7 @@ from casekit.cli.commands import main
 from casekit.references.styles import resolve_style
 from casekit.typesetting import pandoc
 
-from .conftest import copy_example
+from .conftest import copy_example, git_commit
 
 SCENARIOS = Path(__file__).parent / "scenarios"
 
@@ -89,6 +89,10 @@ def run_scenario(scenario: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
         monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
         CliRunner().invoke(main, ["build", "md", "-q", "-C", str(project)])
     before = build_state(project)
+    if spec.get("git"):
+        # A repository holding the project as it is, before the scenario's edits.
+        (project / ".gitignore").write_text("build/\n", encoding="utf-8")
+        git_commit(project)
     for edit in spec.get("edits", []):
         apply_edit(project, edit)
     for name, value in spec.get("env", {}).items():

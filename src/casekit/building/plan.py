@@ -67,6 +67,9 @@ class Plan:
     """The command line, recorded in the manifest."""
     jobs: int = 2
     """Formats made at once."""
+    review_layout: bool = False
+    """Laid out like a review copy (double-spaced, lines and pages numbered) without being
+    blinded: the highlighted copies of a revision."""
 
     @property
     def journal(self) -> Journal | None:
@@ -82,7 +85,7 @@ class Plan:
     def layout(self) -> Layout:
         """Page layout: the journal's, made double-spaced and line-numbered for review."""
         layout = self.journal.layout if self.journal else Layout()
-        if self.review:
+        if self.review or self.review_layout:
             layout = replace(layout, line_spacing=2.0, line_numbers=True, page_numbers=True)
         return layout
 
@@ -90,7 +93,7 @@ class Plan:
     def own_reference_docx(self) -> bool:
         """Whether the DOCX takes its Word styles from the project's reference.docx; a
         journal's or review copy's are made from the layout instead."""
-        return self.profile is None and not self.review
+        return self.profile is None and not self.review and not self.review_layout
 
     @property
     def manifest(self) -> Path:

@@ -92,6 +92,7 @@ def main(verbose: bool) -> None:
       rendering    templates + case data -> one pandoc document
       typesetting  pandoc and Typst -> the formats of `casekit build --help`
       building     one plan per build -> build/ and its manifest.json
+      revising     a git revision against today -> build/revision/ (casekit revise)
       checks       every problem collected (casekit check)
     """
     if verbose:  # logging costs a few milliseconds of start-up: only when asked for
@@ -470,4 +471,57 @@ def response_command(
         click.echo(f"{answer.entry.id:<{width}}  {describe_where(answer)}")
     click.echo(f"pages and lines of {shown(result.review_pdf, Path.cwd())}")
     for path in result.outputs:
+        click.echo(f"wrote {shown(path, Path.cwd())}")
+
+
+@main.command("revise")
+@click.option("--since", "since", required=True, metavar="REV",
+              help="The git revision to compare with: a commit, a tag, HEAD~1.")  # fmt: skip
+@project_option
+@journal_option
+@click.option("--author", metavar="NAME",
+              help="Author of the changes (default: who made the commits since REV).")  # fmt: skip
+@click.option("-q", "--quiet", is_flag=True, help="No progress and no list of written files.")
+@click.pass_context
+def revise_command(
+    ctx: click.Context,
+    since: str,
+    project_dir: Path,
+    journal: str | None,
+    author: str | None,
+    quiet: bool,
+) -> None:
+    """Mark what changed since git revision REV, for resubmission.
+
+    \b
+    Writes into build/revision/ (build/NAME/revision/ with --journal):
+      manuscript-tracked.docx      Word revisions, with author and date
+      manuscript-highlighted.pdf   insertions underlined, deletions struck through,
+      manuscript-highlighted.docx  in colour, with numbered lines
+
+    Citations are compared by key: one whose references did not change is not marked
+    when its number moves. The manuscript at REV is built from git (uncommitted edits
+    count as the new side). If anything fails, the previous copies stay as they were.
+    """
+    from casekit.building.plan import Request, make_plan
+    from casekit.building.progress import Progress
+    from casekit.revising.revision import revise
+
+    root = project_dir.resolve()
+    ctx.meta["casekit.root"] = root
+    request = Request(Project(root), command=("casekit", *sys.argv[1:]), journal=journal)
+    plan = make_plan(request)
+    progress = Progress(sys.stderr) if not quiet else None
+    try:
+        result = revise(plan, since, author, progress)
+    finally:
+        if progress is not None:
+            progress.close()
+    if quiet:
+        return
+    click.echo(
+        f"compared with {result.revision.label}: {result.insertions} insertion(s), "
+        f"{result.deletions} deletion(s) by {result.changes.author}, {result.changes.date}"
+    )
+    for path in result.outputs.values():
         click.echo(f"wrote {shown(path, Path.cwd())}")

@@ -56,6 +56,10 @@ class Job:
     Each filter pass costs pandoc a walk of the whole document (about 0.2 s on a
     200-page manuscript), so a writer gets only the filters it needs."""
 
+    reader: str = "markdown"
+    """How pandoc reads ``markdown``: ``json`` for a pandoc document already cited (the
+    marked copies of a revision)."""
+
     on_step: Callable[[str], None] = field(default=lambda step: None, compare=False)
     """Told when the format moves to a new step (e.g. ``typeset``), for progress."""
 
@@ -72,7 +76,7 @@ class Job:
         """Run pandoc on the manuscript in the work directory; ``cite`` replaces the
         usual citation arguments."""
         cite = self.cite_args(writer) if cite is None else cite
-        command = ["--sandbox", "-f", "markdown", self.markdown.name, *cite]
+        command = ["--sandbox", "-f", self.reader, self.markdown.name, *cite]
         command += ["-t", writer, *args, *pandoc.gc_options(self.markdown.stat().st_size)]
         env = {"SOURCE_DATE_EPOCH": str(self.epoch)}
         return str(pandoc.run(command, env=env, cwd=self.work))

@@ -43,7 +43,7 @@ class DocxLook:
 def make_reference_docx(look: DocxLook) -> bytes:
     """Build the reference document's bytes for ``look``."""
     default = pandoc.run(["--print-default-data-file", "reference.docx"], binary=True)
-    parts = _read_zip(default)
+    parts = read_zip(default)
     parts["word/styles.xml"] = _restyle(parts["word/styles.xml"].decode("utf-8"), look).encode()
     parts["word/document.xml"] = _section(parts["word/document.xml"].decode("utf-8"), look).encode()
     if look.page_numbers:
@@ -61,7 +61,7 @@ def make_reference_docx(look: DocxLook) -> bytes:
             f'<Override PartName="/word/footer1.xml" ContentType="{_FOOTER_TYPE}" /></Types>',
         )
         parts["[Content_Types].xml"] = types.encode()
-    return _write_zip(parts)
+    return write_zip(parts)
 
 
 def _restyle(styles: str, look: DocxLook) -> str:
@@ -146,12 +146,14 @@ _FOOTER = (
 )
 
 
-def _read_zip(data: bytes) -> dict[str, bytes]:
+def read_zip(data: bytes) -> dict[str, bytes]:
+    """A DOCX (or any ZIP) as its members' bytes, in their order."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         return {info.filename: archive.read(info) for info in archive.infolist()}
 
 
-def _write_zip(parts: dict[str, bytes]) -> bytes:
+def write_zip(parts: dict[str, bytes]) -> bytes:
+    """Members into a ZIP with fixed timestamps: the same parts always give the same bytes."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in parts.items():
