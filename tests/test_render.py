@@ -187,3 +187,10 @@ def test_the_example_document_records_where_each_stretch_came_from(example: Path
         assert starts == sorted(starts) and starts[-1] < len(section.markdown)
     assert document.abstract_printed and document.abstract.startswith("**Introduction:**")
     assert {p.template for p in document.abstract_printed} == {None}
+    # The front and end matter too; each statement is traced on its own, in its field.
+    for printed, text in ((document.front_printed, document.front),
+                          (document.back_printed, document.back)):  # fmt: skip
+        assert printed and printed[0].start == 0 and printed[-1].start < len(text)
+    statements = {heading: text for heading, text, _ in document.statements}
+    assert statements["Patient consent"].startswith("Written informed consent")
+    assert all(printed for _, _, printed in document.statements)

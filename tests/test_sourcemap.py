@@ -67,6 +67,21 @@ def test_a_value_printed_in_a_loop_names_its_own_item(tmp_path: Path) -> None:
     assert also == (Location(rendered.source, 3, 17),)
 
 
+def test_of_two_fields_with_one_value_the_one_the_expression_names(tmp_path: Path) -> None:
+    """A method and a test's name both read 'flow cytometry': ``{{ mrd.method }}`` printed
+    the method, whichever comes first in the file."""
+    data = tmp_path / "case.yaml"
+    data.write_text(
+        "tests:\n  - name: flow cytometry\nseries:\n  mrd:\n    method: flow cytometry\n",
+        encoding="utf-8",
+    )
+    rendered = _rendered(
+        tmp_path, "MRD by {{ mrd.method }} was low.\n", mrd={"method": "flow cytometry"}
+    )
+    where, _ = locate(rendered, *_span(rendered, "flow cytometry"), Sources([data]))
+    assert where == Location(data, 5, 13, "series.mrd.method")
+
+
 def test_a_value_no_field_holds_is_located_at_the_expression(tmp_path: Path) -> None:
     """A date a template builds from pieces: the {{ }} that printed it."""
     rendered = _rendered(

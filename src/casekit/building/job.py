@@ -10,17 +10,23 @@ into one at the entry's line in the author's store (see :func:`store_error`).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from pathlib import Path
 
 from casekit.building.prepare import Prepared
 from casekit.core.errors import BibError, CasekitError, Location
+from casekit.core.project import Project
 from casekit.data import data_file
+from casekit.inputs.sourcemap import Sources
 from casekit.references.citations import Citation
 from casekit.references.repairs import repair_bibtex
+from casekit.references.store import Store
 from casekit.references.styles import Style
 from casekit.references.subset import make_subset
+from casekit.rendering.anchors import Anchored, anchor_document
+from casekit.rendering.document import Document
 from casekit.rendering.figures import make_figure
 from casekit.typesetting.formats import Job
 
@@ -63,6 +69,12 @@ def make_job(prepared: Prepared, work: Path, epoch: int) -> Job:
         *(["--variable=casekit-line-numbers:true"] if layout.line_numbers else []),
         *([] if layout.page_numbers else ["--variable=casekit-no-page-numbers:true"]),
     )
+    anchors = None
+    if "docx" in plan.formats:
+        # Only the DOCX carries anchors: every other output reads the document as it is.
+        document, store, keys = prepared.document, prepared.store, tuple(prepared.keys)
+        anchors = functools.partial(docx_anchors, project, document, store, keys)
+        (work / ANCHORS_FILTER).write_bytes(data_file(ANCHORS_FILTER).read_bytes())
     return Job(
         markdown,
         args,
@@ -75,7 +87,23 @@ def make_job(prepared: Prepared, work: Path, epoch: int) -> Job:
         filters_before=(DEDUPE_FILTER,) if needs_dedupe(prepared.citations) else (),
         filters_typst=(NO_BREAK_FILTER,),
         filters_other=(FIGURES_FILTER,) if figures else (),
+        anchors=anchors,
+        filters_docx=(ANCHORS_FILTER,) if anchors else (),
     )
+
+
+def docx_anchors(
+    project: Project, document: Document, store: Store, keys: Iterable[str]
+) -> Anchored:
+    """The document with the anchors of its DOCX, and the map of where its text came from:
+    the data files templates print values from, and each cited entry's line in the store."""
+    sources = Sources(
+        [project.case_yaml, project.manuscript_yaml, project.abbreviations],
+        skip=("privacy_waivers",),
+    )
+    entries = store.entries
+    references = {k: (store.path, entries[k].line) for k in keys if k in entries}
+    return anchor_document(document, project.root, project.manuscript_yaml, sources, references)
 
 
 _PANDOC_BIB_ERROR = re.compile(
@@ -154,6 +182,8 @@ DEDUPE_FILTER = "dedupe-citations.lua"
 """Drops a key cited twice within one citation (runs before citeproc)."""
 NO_BREAK_FILTER = "citations.lua"
 """Boxes each printed citation so Typst cannot break it across lines."""
+ANCHORS_FILTER = "anchors.lua"
+"""Turns the DOCX's anchor markers into bookmarks (rendering/anchors.py)."""
 FIGURES_FILTER = "figures.lua"
 """Hands casekit's drawn figures to writers that embed images."""
 STYLE_FILE = "style.csl"

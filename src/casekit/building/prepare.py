@@ -66,8 +66,9 @@ def prepare(plan: Plan) -> Prepared:
     return Prepared(plan, document, citations, store, case.value)
 
 
-def render(plan: Plan, case: Case) -> Document:
-    """The planned manuscript rendered: the journal's sections, and blinded for review."""
+def render(plan: Plan, case: Case, cache: bool = True) -> Document:
+    """The planned manuscript rendered: the journal's sections, and blinded for review.
+    Without ``cache``, nothing is written to ``build/.cache`` (compiled templates)."""
     project = plan.project
     abbreviations = load_abbreviations(project.abbreviations)
     return render_document(
@@ -75,7 +76,7 @@ def render(plan: Plan, case: Case) -> Document:
         plan.manuscript.value,
         case,
         plan.manuscript.where("abstract"),
-        project.cache,
+        project.cache if cache else None,
         plan.journal,
         plan.review,
         abbreviations.value if abbreviations else None,

@@ -94,6 +94,7 @@ def main(verbose: bool) -> None:
       building     one plan per build -> build/ and its manifest.json
       revising     a git revision against today -> build/revision/ (casekit revise)
       checks       every problem collected (casekit check)
+      revising     a co-author's returned DOCX, back to the sources (casekit comments)
     """
     if verbose:  # logging costs a few milliseconds of start-up: only when asked for
         import logging
@@ -368,6 +369,43 @@ def verify_command(ctx: click.Context, project_dir: Path) -> None:
         state = click.style(f"{status.state:<9}", fg=colours[status.state])
         click.echo(f"{state} {shown(status.path, Path.cwd())}: {status.detail}")
     ctx.exit(0 if all(s.state == "current" for s in statuses) else EXIT_ERROR)
+
+
+@main.command("comments")
+@click.argument("docx", type=click.Path(dir_okay=True, path_type=Path))
+@project_option
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Report format; json gives a list, one object per comment or change.",
+)
+@click.pass_context
+def comments_command(ctx: click.Context, docx: Path, project_dir: Path, output_format: str) -> None:
+    """List the comments and tracked changes of DOCX, a Word file a co-author returned.
+
+    Each comment (with its replies, resolved or not) and each tracked insertion or
+    deletion is given with the place its text came from: the template file and line,
+    the case-data field, or the reference entry. Text casekit generated from the data
+    (values, tables, the reference list) is flagged: the fix goes to the data. A DOCX
+    casekit built carries anchors that say this exactly; one that lost them is matched
+    by its text against the project (-C DIR) as it renders now. Writes nothing.
+    """
+    import json
+
+    from casekit.cli.comments import json_data, text_lines
+    from casekit.revising.comments import read_comments
+
+    root = project_dir.resolve()
+    ctx.meta["casekit.root"] = root
+    comments = read_comments(docx, Project(root))
+    if output_format == "json":
+        click.echo(json.dumps(json_data(comments), indent=2, ensure_ascii=False))
+        return
+    for line in text_lines(comments, root, Path.cwd()):
+        click.echo(line)
 
 
 @main.command("styles")

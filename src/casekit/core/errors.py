@@ -109,6 +109,12 @@ class OutputError(CasekitError):
     kind = "output error"
 
 
+class DocxError(CasekitError):
+    """A Word file given to casekit cannot be read, or holds nothing casekit wrote."""
+
+    kind = "docx error"
+
+
 class PrivacyError(CasekitError):
     """The de-identification gate found a patient identifier in the manuscript."""
 

@@ -12,9 +12,12 @@ the line and column of the ``{{ }}`` that printed it.
 
 from __future__ import annotations
 
+import bisect
+import functools
+import itertools
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
 
 from casekit.core.errors import InputError, Location
@@ -78,6 +81,10 @@ class Sources:
         self.skip = tuple(skip)
         self._texts: dict[Path, str] = {}
         self._scalars: dict[Path, list[Scalar]] = {}
+        self._needles: list[tuple[str, Path, Scalar]] | None = None
+        self.needle_lengths: list[int] = []
+        """The lengths of :meth:`needles`, negated (ascending, for bisect)."""
+        self._typed: dict[Path, str] = {}
 
     def text(self, path: Path) -> str:
         """The file's text ('' when it cannot be read)."""
@@ -99,6 +106,29 @@ class Sources:
                 s for s in found if not any(_under(s.field, skip) for skip in self.skip)
             ]
         return self._scalars[path]
+
+    def needles(self) -> list[tuple[str, Path, Scalar]]:
+        """Every non-blank value of the data files as a printed value is searched for it:
+        lower case (none where lowering changes the length), with its file and scalar;
+        longest first, and in the order of the files and of each file among equals."""
+        if self._needles is None:
+            found = [
+                (folded if len(folded) == len(s.value) else "", path, s)
+                for path in self.data
+                for s in self.scalars(path)
+                for folded in (s.value.lower(),)
+            ]
+            self._needles = sorted(
+                (n for n in found if n[0].strip()), key=lambda n: len(n[0]), reverse=True
+            )
+            self.needle_lengths = [-len(n[0]) for n in self._needles]
+        return self._needles
+
+    def typed(self, path: Path) -> str:
+        """A template file's text with its tags and comments blanked (done once a file)."""
+        if path not in self._typed:
+            self._typed[path] = blank_template_code(self.text(path))
+        return self._typed[path]
 
     def scalar(self, path: Path, field: str) -> Scalar | None:
         """The value of ``field`` in the YAML file ``path``."""
@@ -129,11 +159,8 @@ class _Template:
     text: str
     scalar: Scalar | None  # when the template text is a data file's value
     field: str | None
-
-    @cached_property
-    def typed(self) -> str:
-        """The text with its tags and comments blanked: what the author typed as is."""
-        return blank_template_code(self.text)
+    typed: str
+    """The text with its tags and comments blanked: what the author typed as is."""
 
     def location(self, sources: Sources, offset: int, length: int) -> Location:
         if self.scalar is None:
@@ -176,8 +203,13 @@ def locate(
                 else template.location(sources, at + a - s, b - a)
             )
             continue
-        tag = _tag_location(rendered, spans, i, template, sources)
-        value = _value_location(rendered.text[s:e], a - s, b - s, sources)
+        at = _tag_offset(rendered, spans, i, template)
+        if at is None:
+            tag = template.line_location(sources, stretch.line)
+        else:
+            tag = template.location(sources, at, 2)
+        expression = _expression(template.text, at)
+        value = _value_location(rendered.text[s:e], a - s, b - s, sources, expression)
         places += [value, tag] if value is not None else [tag]
     if not places:
         return Location(rendered.source, None, None, rendered.field), ()
@@ -197,16 +229,21 @@ def _spans(rendered: Rendered) -> list[tuple[Printed, int, int]]:
 
 def _template_of(rendered: Rendered, stretch: Printed, sources: Sources) -> _Template | None:
     if stretch.template is not None:
-        return _Template(stretch.template, sources.text(stretch.template), None, None)
+        text = sources.text(stretch.template)
+        return _Template(stretch.template, text, None, None, sources.typed(stretch.template))
     if rendered.field is None:
         return None
     scalar = sources.scalar(rendered.source, rendered.field)
     if scalar is None:
         return None
-    return _Template(rendered.source, scalar.value, scalar, rendered.field)
+    typed = blank_template_code(scalar.value)
+    return _Template(rendered.source, scalar.value, scalar, rendered.field, typed)
 
 
+@functools.lru_cache(maxsize=4096)
 def _line_start(text: str, line: int) -> int:
+    """Where ``line`` starts in ``text`` (a template's lines are asked for again and again;
+    a string keeps its hash, so the cache costs little)."""
     at = 0
     for _ in range(line - 1):
         at = text.find("\n", at) + 1
@@ -232,15 +269,15 @@ def _literal_at(template: _Template, stretch: Printed, piece: str) -> int | None
     return None
 
 
-def _tag_location(
+def _tag_offset(
     rendered: Rendered,
     spans: list[tuple[Printed, int, int]],
     index: int,
     template: _Template,
-    sources: Sources,
-) -> Location:
-    """The ``{{`` that printed the value of stretch ``index``: the first on its line after
-    the literal text printed just before it, else the first on its line."""
+) -> int | None:
+    """Where the ``{{`` that printed the value of stretch ``index`` is in its template: the
+    first on its line after the literal text printed just before it, else the first on its
+    line (None: there is none on that line)."""
     stretch = spans[index][0]
     text = template.text
     line_start = _line_start(text, stretch.line)
@@ -256,29 +293,45 @@ def _tag_location(
     tag = text.find("{{", after, line_end)
     if tag < 0:
         tag = text.find("{{", line_start, line_end)
-    if tag < 0:
-        return template.line_location(sources, stretch.line)
-    return template.location(sources, tag, 2)
+    return tag if tag >= 0 else None
 
 
-def _value_location(value: str, a: int, b: int, sources: Sources) -> Location | None:
+def _expression(text: str, tag: int | None) -> str:
+    """The expression of the ``{{ }}`` at ``tag`` (empty when there is none)."""
+    if tag is None:
+        return ""
+    end = text.find("}}", tag)
+    return text[tag + 2 : end] if end >= 0 else ""
+
+
+def _value_location(
+    value: str, a: int, b: int, sources: Sources, expression: str = ""
+) -> Location | None:
     """The data field whose value, printed as ``value``, holds ``value[a:b]``: the longest
-    that does (compared without case, as ``capitalize`` may have changed it)."""
+    that does (compared without case, as ``capitalize`` may have changed it). Of fields
+    with the same value, the one the printing ``expression`` names most of wins
+    (``{{ mrd.method }}`` printed ``series.mrd.method``, not a test's equal ``name``)."""
     folded = value.lower() if len(value.lower()) == len(value) else value
-    best: tuple[int, Path, Scalar, int] | None = None
-    for path in sources.data:
-        for scalar in sources.scalars(path):
-            needle = scalar.value.lower() if len(scalar.value.lower()) == len(scalar.value) else ""
-            if not needle.strip() or (best is not None and len(needle) <= best[0]):
-                continue
-            at = folded.find(needle)
-            while 0 <= at <= a:
-                if at + len(needle) >= b:
-                    best = (len(needle), path, scalar, at)
-                    break
-                at = folded.find(needle, at + 1)
+    names = set(re.findall(r"\w+", expression))
+    best: tuple[int, int, Path, Scalar, int] | None = None
+    needles = sources.needles()
+    # Longest first: start at the first short enough to be found in the value at all.
+    first = bisect.bisect_left(sources.needle_lengths, -len(folded))
+    for needle, path, scalar in itertools.islice(needles, first, None):
+        if best is not None and len(needle) < best[0]:
+            break  # longest first: nothing shorter can win
+        at = folded.find(needle)
+        while 0 <= at <= a:
+            if at + len(needle) >= b:
+                break
+            at = folded.find(needle, at + 1)
+        if not 0 <= at <= a:
+            continue
+        score = sum(1 for part in scalar.field.split(".") if part in names)
+        if best is None or score > best[1]:
+            best = (len(needle), score, path, scalar, at)
     if best is None:
         return None
-    _, path, scalar, at = best
+    _, _, path, scalar, at = best
     offset = scalar.offset_of(sources.text(path), a - at, b - at)
     return sources.location(path, offset, scalar.field)

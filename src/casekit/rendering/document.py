@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 import contextlib
 import types
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -109,6 +109,13 @@ class Document:
     """The labels placed in the front matter (the abstract's among them)."""
     back_labels: tuple[Label, ...] = ()
     """The labels placed in the end matter (the statements' among them)."""
+    front_printed: tuple[Printed, ...] = ()
+    """Where each stretch of ``front`` was written (the abstract is one value there)."""
+    back_printed: tuple[Printed, ...] = ()
+    """Where each stretch of ``back`` was written (each statement is one value there)."""
+    statements: tuple[tuple[str, str, tuple[Printed, ...]], ...] = ()
+    """The statements the end matter prints: heading, rendered text, and where each
+    stretch of it was written (lines of the statement's own text)."""
 
     @property
     def parts(self) -> tuple[Part, ...]:
@@ -135,17 +142,23 @@ class Document:
     def markdown(self) -> str:
         """The whole document as pandoc Markdown with a YAML metadata block, its
         placeholders highlighted (only here: checks and counts read the text as written)."""
-        metadata = dict(self.metadata)
-        if isinstance(metadata.get("title"), str):
-            metadata["title"] = highlight(metadata["title"])
-        head = yaml.safe_dump(metadata, allow_unicode=True, sort_keys=True)
         texts: list[str] = []
         first = 0  # placements are numbered through the whole document
         for part in self.parts:
             # Labels reach pandoc here only, as raw Typst (rendering/labels.py).
-            texts.append(marked(part.markdown, part.labels, first).strip("\n"))
+            texts.append(marked(part.markdown, part.labels, first))
             first += len(part.labels)
-        body = "\n\n".join(texts)
+        return self.markdown_of(texts, self.metadata)
+
+    @staticmethod
+    def markdown_of(parts: Sequence[str], metadata: Mapping[str, Any]) -> str:
+        """``parts`` (front, sections, back) and ``metadata`` as the one pandoc Markdown
+        document :attr:`markdown` is (the DOCX writer reads them with anchors added)."""
+        metadata = dict(metadata)
+        if isinstance(metadata.get("title"), str):
+            metadata["title"] = highlight(metadata["title"])
+        head = yaml.safe_dump(metadata, allow_unicode=True, sort_keys=True)
+        body = "\n\n".join(part.strip("\n") for part in parts)
         return f"---\n{head}---\n\n{highlight(body)}\n"
 
 
@@ -487,25 +500,25 @@ def render_document(
     )
     # Statements are templates too: a patient-perspective statement can print the
     # case data's own words, `{{ case.patient_perspective }}`, instead of a copy.
-    statements: dict[str, str] = {}
+    statements: dict[str, tuple[str, tuple[Printed, ...]]] = {}
     for heading, text in meta.statements.items():
         if review and heading in meta.review_omits:
             continue
         where = (statement_where or {}).get(heading, abstract_where)
         labeller.string_source = where
-        statements[heading] = render_string(env, text, where, **context).strip()
+        statements[heading] = shifted(*trace_string(env, text, where, **context))
     labeller.string_source = None
-    context["statements"] = statements
+    context["statements"] = {heading: text for heading, (text, _) in statements.items()}
     used = dict.fromkeys([*scopes["abstract"].used, *scopes["main text"].used])
     context["abbreviations"] = sorted(
         ((short, (abbreviations or {})[short].long) for short in used),
         key=lambda p: p[0].lower(),
     )
-    front, _, front_labels = take_labels(
-        render_file(env, "front.md.j2", project_templates, **context), (), labeller.calls
+    front, front_printed, front_labels = take_labels(
+        *trace_file(env, "front.md.j2", project_templates, **context), labeller.calls
     )
-    back, _, back_labels = take_labels(
-        render_file(env, "back.md.j2", project_templates, **context), (), labeller.calls
+    back, back_printed, back_labels = take_labels(
+        *trace_file(env, "back.md.j2", project_templates, **context), labeller.calls
     )
     metadata: dict[str, Any] = {"title": meta.title, "lang": meta.lang}
     if meta.keywords:
@@ -530,6 +543,12 @@ def render_document(
         abstract_printed,
         front_labels,
         back_labels,
+        front_printed,
+        back_printed,
+        tuple(
+            (heading, *take_labels(text, printed, labeller.calls)[:2])
+            for heading, (text, printed) in statements.items()
+        ),
     )
 
 

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from casekit.references.styles import Look
+from casekit.rendering.anchors import Anchored
 from casekit.rendering.headings import Headings
 from casekit.typesetting import pandoc
+from casekit.typesetting.docxmap import embed_map
 from casekit.typesetting.readback import (
     Printed,
     read_docx,
@@ -59,6 +61,14 @@ class Job:
     reader: str = "markdown"
     """How pandoc reads ``markdown``: ``json`` for a pandoc document already cited (the
     marked copies of a revision)."""
+    anchors: Callable[[], Anchored] | None = field(default=None, compare=False)
+    """Makes the Markdown the DOCX writer reads instead of :attr:`markdown` (the same with
+    a marker at each anchor, which ``filters_docx`` turns into bookmarks) and the map of
+    where its text was written, stored in the DOCX (``rendering/anchors.py``). Called by
+    the DOCX producer, so the work overlaps with the other formats'. None: the DOCX is
+    written from :attr:`markdown`, without anchors."""
+    filters_docx: tuple[str, ...] = ()
+    """Lua filters the DOCX writer alone runs, after every other."""
 
     on_step: Callable[[str], None] = field(default=lambda step: None, compare=False)
     """Told when the format moves to a new step (e.g. ``typeset``), for progress."""
@@ -66,6 +76,8 @@ class Job:
     def cite_args(self, writer: str) -> tuple[str, ...]:
         """Pandoc arguments that resolve citations for ``writer``, filters included."""
         after = self.filters_typst if writer == "typst" else self.filters_other
+        if writer == "docx":
+            after = (*after, *self.filters_docx)
         return (
             *(f"--lua-filter={name}" for name in self.filters_before),
             *self.citeproc_args,
@@ -138,7 +150,17 @@ def _jats(job: Job) -> bytes:
 
 
 def _docx(job: Job) -> bytes:
-    return _written_by_pandoc("docx", ".docx", "--reference-doc", str(job.reference_docx))(job)
+    write = _written_by_pandoc("docx", ".docx", "--reference-doc", str(job.reference_docx))
+    if job.anchors is None:
+        return write(job)
+    anchored = job.anchors()
+    source = job.work / ANCHORED_MARKDOWN
+    source.write_text(anchored.markdown, encoding="utf-8")
+    return embed_map(write(replace(job, markdown=source)), anchored.map)
+
+
+ANCHORED_MARKDOWN = "manuscript-anchored.md"
+"""The Markdown the DOCX writer reads: the rendered Markdown with anchor markers."""
 
 
 Reader = Callable[[Path, Look, Headings], Printed]
