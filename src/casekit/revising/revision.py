@@ -212,7 +212,17 @@ def _reading(job: Job, document: Node, name: str, images: str = "png") -> Job:
     path = job.work / f"{name}.json"
     document = _image_extension(document, images)
     path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
-    return replace(job, markdown=path, reader="json", citeproc_args=(), filters_before=())
+    # The marked copies carry no anchors: their text is two manuscripts' (a returned one is
+    # matched by its text, revising/comments.py).
+    return replace(
+        job,
+        markdown=path,
+        reader="json",
+        citeproc_args=(),
+        filters_before=(),
+        anchors=None,
+        filters_docx=(),
+    )
 
 
 def _image_extension(value: Any, extension: str) -> Any:
