@@ -20,7 +20,7 @@ from casekit.building.prepare import prepare
 from casekit.building.progress import FormatSteps
 from casekit.building.tools import tool_versions
 from casekit.core import atomic
-from casekit.core.errors import Location, OutputError, ToolError
+from casekit.core.errors import ToolError
 from casekit.core.project import source_date_epoch
 from casekit.inputs.casedata import Case
 from casekit.rendering.counts import Counts
@@ -63,69 +63,54 @@ def build(plan: Plan, progress: Callable[[str], None] | None = None) -> BuildRes
     epoch = source_date_epoch(project.root)
     for directory in {project.build, out}:
         atomic.sweep(directory)
-    staged: dict[Path, Path] = {}
-    try:
-        with atomic.workdir(project.build) as work:
-            stage("cite")
-            job = make_job(prepared, work, epoch)
-            steps = FormatSteps(list(plan.formats), stage)
+    with atomic.all_or_nothing(out) as staged, atomic.workdir(project.build) as work:
+        stage("cite")
+        job = make_job(prepared, work, epoch)
+        steps = FormatSteps(list(plan.formats), stage)
 
-            def produce(name: str) -> bytes:
-                steps.step(name, "cite")
-                try:
-                    data = FORMATS[name].produce(replace(job, on_step=steps.reporter(name)))
-                except ToolError as error:
-                    raise store_error(error, prepared) or error from None
-                steps.step(name, "done")
-                return data
+        def produce(name: str) -> bytes:
+            steps.step(name, "cite")
+            try:
+                data = FORMATS[name].produce(replace(job, on_step=steps.reporter(name)))
+            except ToolError as error:
+                raise store_error(error, prepared) or error from None
+            steps.step(name, "done")
+            return data
 
-            if len(plan.formats) == 1 or plan.jobs == 1:
-                made = {name: produce(name) for name in plan.formats}
-            else:
-                # concurrent.futures loads logging: a one-format build does without both.
-                from concurrent.futures import ThreadPoolExecutor
+        if len(plan.formats) == 1 or plan.jobs == 1:
+            made = {name: produce(name) for name in plan.formats}
+        else:
+            # concurrent.futures loads logging: a one-format build does without both.
+            from concurrent.futures import ThreadPoolExecutor
 
-                with ThreadPoolExecutor(max_workers=plan.jobs) as pool:
-                    made = dict(zip(plan.formats, pool.map(produce, plan.formats), strict=True))
-            files: dict[str, bytes] = {}
-            inputs: dict[str, list[str]] = {}
-            input_files = project.input_files()
-            for name, data in made.items():
-                row = FORMATS[name]
-                files[row.filename] = data
-                inputs[row.filename] = output_inputs(plan, name, input_files)
-                for extension, extra in (row.companions(job) if row.companions else {}).items():
-                    files[f"manuscript.{extension}"] = extra
-                    inputs[f"manuscript.{extension}"] = inputs[row.filename]
-            stage("write")
-            # The make rules go first, so that no rule is newer than its output.
-            rules = {
-                rule_file(path).name: make_rule(
-                    path.relative_to(project.root).as_posix(), inputs[path.name]
-                ).encode("utf-8")
-                for path in plan.outputs.values()
-            }
-            tools = tool_versions(project.cache)
-            # Builds into the same folder at once (`make -j pdf docx`) each add their
-            # outputs to the manifest: one at a time, or one would drop the other's.
-            with atomic.exclusive(out):
-                manifest = manifest_bytes(plan, epoch, tools, files, inputs, prepared.keys)
-                for filename, data in {**rules, **files, plan.manifest.name: manifest}.items():
-                    staged[out / filename] = atomic.stage(out, filename, data)
-                atomic.commit(staged)
-    except OSError as exc:
-        # A full disk or an unwritable directory anywhere in the build (figures, work
-        # files, outputs) is a located output error, never a traceback.
-        atomic.discard(staged.values())
-        where = Location(Path(exc.filename)) if exc.filename else Location(out)
-        raise OutputError(
-            f"cannot write: {exc.strerror or exc}",
-            where,
-            hint="check free disk space and permissions",
-        ) from None
-    except BaseException:
-        atomic.discard(staged.values())
-        raise
+            with ThreadPoolExecutor(max_workers=plan.jobs) as pool:
+                made = dict(zip(plan.formats, pool.map(produce, plan.formats), strict=True))
+        files: dict[str, bytes] = {}
+        inputs: dict[str, list[str]] = {}
+        input_files = project.input_files()
+        for name, data in made.items():
+            row = FORMATS[name]
+            files[row.filename] = data
+            inputs[row.filename] = output_inputs(plan, name, input_files)
+            for extension, extra in (row.companions(job) if row.companions else {}).items():
+                files[f"manuscript.{extension}"] = extra
+                inputs[f"manuscript.{extension}"] = inputs[row.filename]
+        stage("write")
+        # The make rules go first, so that no rule is newer than its output.
+        rules = {
+            rule_file(path).name: make_rule(
+                path.relative_to(project.root).as_posix(), inputs[path.name]
+            ).encode("utf-8")
+            for path in plan.outputs.values()
+        }
+        tools = tool_versions(project.cache)
+        # Builds into the same folder at once (`make -j pdf docx`) each add their
+        # outputs to the manifest: one at a time, or one would drop the other's.
+        with atomic.exclusive(out):
+            manifest = manifest_bytes(plan, epoch, tools, files, inputs, prepared.keys)
+            for filename, data in {**rules, **files, plan.manifest.name: manifest}.items():
+                staged[out / filename] = atomic.stage(out, filename, data)
+            atomic.commit(staged)
     document = prepared.document
     return BuildResult(
         plan, plan.outputs, len(prepared.keys), document.counts, document, prepared.case

@@ -21,24 +21,19 @@ def write_care_checklist(plan: Plan) -> list[Path]:
     pages = pdf_pages(result.outputs["pdf"], result.document)
     markdown = checklist_markdown(meta.title, items, pages)
     out = plan.folder
-    staged: dict[Path, Path] = {}
-    try:
-        with atomic.workdir(project.build) as work:
-            (work / "care.md").write_text(markdown, encoding="utf-8")
-            (work / "care.docx").unlink(missing_ok=True)
-            pandoc.run(
-                ["--sandbox", "care.md", "--reference-doc", str(project.reference_docx),
-                 "-o", "care.docx"],
-                cwd=work,
-            )  # fmt: skip
-            docx = (work / "care.docx").read_bytes()
-            for name, data in (
-                ("care-checklist.md", markdown.encode()),
-                ("care-checklist.docx", docx),
-            ):
-                staged[out / name] = atomic.stage(out, name, data)
-            atomic.commit(staged)
-    except BaseException:
-        atomic.discard(staged.values())
-        raise
+    with atomic.all_or_nothing(out) as staged, atomic.workdir(project.build) as work:
+        (work / "care.md").write_text(markdown, encoding="utf-8")
+        (work / "care.docx").unlink(missing_ok=True)
+        pandoc.run(
+            ["--sandbox", "care.md", "--reference-doc", str(project.reference_docx),
+             "-o", "care.docx"],
+            cwd=work,
+        )  # fmt: skip
+        docx = (work / "care.docx").read_bytes()
+        for name, data in (
+            ("care-checklist.md", markdown.encode()),
+            ("care-checklist.docx", docx),
+        ):
+            staged[out / name] = atomic.stage(out, name, data)
+        atomic.commit(staged)
     return list(staged)

@@ -123,6 +123,28 @@ def exclusive(directory: Path) -> Iterator[None]:
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
+@contextlib.contextmanager
+def all_or_nothing(folder: Path) -> Iterator[dict[Path, Path]]:
+    """Outputs for ``folder``, staged by the caller (``staged[target] = stage(...)``) and
+    committed by it: if anything fails first, every staged file is removed, so ``folder``
+    keeps its previous outputs, and a full disk or an unwritable folder is a located
+    :class:`OutputError`, never a traceback."""
+    staged: dict[Path, Path] = {}
+    try:
+        yield staged
+    except OSError as exc:
+        discard(staged.values())
+        where = Location(Path(exc.filename)) if exc.filename else Location(folder)
+        raise OutputError(
+            f"cannot write: {exc.strerror or exc}",
+            where,
+            hint="check free disk space and permissions",
+        ) from None
+    except BaseException:
+        discard(staged.values())
+        raise
+
+
 def discard(paths: Iterable[Path]) -> None:
     """Remove temporary files, ignoring ones already gone."""
     for path in paths:

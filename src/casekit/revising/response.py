@@ -137,35 +137,30 @@ def _write_letter(plan: Plan, for_typst: str, for_word: str) -> tuple[Path, ...]
     project = plan.project
     epoch = source_date_epoch(project.root)
     out = revision_folder(plan)
-    staged: dict[Path, Path] = {}
-    try:
-        with atomic.workdir(project.build) as work:
-            (work / f"{LETTER}.md").write_text(for_typst, encoding="utf-8")
-            (work / f"{LETTER}-word.md").write_text(for_word, encoding="utf-8")
-            template = work / TEMPLATE
-            template.write_bytes(data_file(TEMPLATE).read_bytes())
-            env = {"SOURCE_DATE_EPOCH": str(epoch)}
-            lang = f"--metadata=lang:{plan.manuscript.value.lang}"
-            pandoc.run(
-                ["--sandbox", "-f", "markdown", f"{LETTER}.md", lang, "-t", "typst",
-                 "--template", template.name, "-o", f"{LETTER}.typ"],
-                cwd=work,
-                env=env,
-            )  # fmt: skip
-            pdf = compile_pdf(work / f"{LETTER}.typ", work, epoch)
-            pandoc.run(
-                ["--sandbox", "-f", "markdown", f"{LETTER}-word.md", lang, "-t", "docx",
-                 "--reference-doc", str(project.reference_docx), "-o", f"{LETTER}.docx"],
-                cwd=work,
-                env=env,
-            )  # fmt: skip
-            docx = (work / f"{LETTER}.docx").read_bytes()
-            for name, data in ((f"{LETTER}.pdf", pdf), (f"{LETTER}.docx", docx)):
-                staged[out / name] = atomic.stage(out, name, data)
-            atomic.commit(staged)
-    except BaseException:
-        atomic.discard(staged.values())
-        raise
+    with atomic.all_or_nothing(out) as staged, atomic.workdir(project.build) as work:
+        (work / f"{LETTER}.md").write_text(for_typst, encoding="utf-8")
+        (work / f"{LETTER}-word.md").write_text(for_word, encoding="utf-8")
+        template = work / TEMPLATE
+        template.write_bytes(data_file(TEMPLATE).read_bytes())
+        env = {"SOURCE_DATE_EPOCH": str(epoch)}
+        lang = f"--metadata=lang:{plan.manuscript.value.lang}"
+        pandoc.run(
+            ["--sandbox", "-f", "markdown", f"{LETTER}.md", lang, "-t", "typst",
+             "--template", template.name, "-o", f"{LETTER}.typ"],
+            cwd=work,
+            env=env,
+        )  # fmt: skip
+        pdf = compile_pdf(work / f"{LETTER}.typ", work, epoch)
+        pandoc.run(
+            ["--sandbox", "-f", "markdown", f"{LETTER}-word.md", lang, "-t", "docx",
+             "--reference-doc", str(project.reference_docx), "-o", f"{LETTER}.docx"],
+            cwd=work,
+            env=env,
+        )  # fmt: skip
+        docx = (work / f"{LETTER}.docx").read_bytes()
+        for name, data in ((f"{LETTER}.pdf", pdf), (f"{LETTER}.docx", docx)):
+            staged[out / name] = atomic.stage(out, name, data)
+        atomic.commit(staged)
     return tuple(staged)
 
 

@@ -25,7 +25,7 @@ from casekit.building.job import make_job
 from casekit.building.plan import Plan, Request, make_plan
 from casekit.building.prepare import prepare
 from casekit.core import atomic
-from casekit.core.errors import CasekitError, Location, OutputError
+from casekit.core.errors import CasekitError
 from casekit.core.project import Project, source_date_epoch
 from casekit.revising.diff import compare_documents
 from casekit.revising.highlight import highlighted, with_change_styles
@@ -113,58 +113,45 @@ def revise(
     folder = revision_folder(plan)
     for directory in (project.build, folder):
         atomic.sweep(directory)
-    staged: dict[Path, Path] = {}
-    try:
-        with atomic.workdir(project.build) as work:
-            stage(f"render {revision.label}")
-            old = _document_at(revision, plan, work, epoch)
-            stage("render")
-            prepared = prepare(plan)
-            new_job = make_job(prepared, _folder(work / "new-job"), epoch)
-            new = _cited(new_job)
-            stage("compare")
-            merged = compare_documents(old, new, mark)
-            numbered = replace(prepared, plan=replace(plan, review_layout=True))
-            numbered_job = make_job(numbered, _folder(work / "numbered-job"), epoch)
-            reference = work / "numbered-job" / "changes-reference.docx"
-            reference.write_bytes(with_change_styles(numbered_job.reference_docx.read_bytes()))
-            numbered_job = replace(numbered_job, reference_docx=reference)
-            title = plain(new["meta"].get("title", {}).get("c", []))
+    with atomic.all_or_nothing(folder) as staged, atomic.workdir(project.build) as work:
+        stage(f"render {revision.label}")
+        old = _document_at(revision, plan, work, epoch)
+        stage("render")
+        prepared = prepare(plan)
+        new_job = make_job(prepared, _folder(work / "new-job"), epoch)
+        new = _cited(new_job)
+        stage("compare")
+        merged = compare_documents(old, new, mark)
+        numbered = replace(prepared, plan=replace(plan, review_layout=True))
+        numbered_job = make_job(numbered, _folder(work / "numbered-job"), epoch)
+        reference = work / "numbered-job" / "changes-reference.docx"
+        reference.write_bytes(with_change_styles(numbered_job.reference_docx.read_bytes()))
+        numbered_job = replace(numbered_job, reference_docx=reference)
+        title = plain(new["meta"].get("title", {}).get("c", []))
 
-            def produce(copy: Copy) -> bytes:
-                if copy.tracked:
-                    data = FORMATS[copy.format].produce(_reading(new_job, merged, "tracked"))
-                    return finish_tracked(data, title)
-                writer = FORMATS[copy.format].writer or copy.format
-                shown = highlighted(merged, writer)
-                images = "svg" if writer == "typst" else "png"  # as formats.py has it
-                job = _reading(numbered_job, shown, f"highlighted-{copy.format}", images)
-                return FORMATS[copy.format].produce(job)
+        def produce(copy: Copy) -> bytes:
+            if copy.tracked:
+                data = FORMATS[copy.format].produce(_reading(new_job, merged, "tracked"))
+                return finish_tracked(data, title)
+            writer = FORMATS[copy.format].writer or copy.format
+            shown = highlighted(merged, writer)
+            images = "svg" if writer == "typst" else "png"  # as formats.py has it
+            job = _reading(numbered_job, shown, f"highlighted-{copy.format}", images)
+            return FORMATS[copy.format].produce(job)
 
-            stage("typeset")
-            if plan.jobs == 1:
-                made = {name: produce(copy) for name, copy in COPIES.items()}
-            else:
-                # Each copy is made by its own pandoc (and Typst) process, in its own files.
-                from concurrent.futures import ThreadPoolExecutor
+        stage("typeset")
+        if plan.jobs == 1:
+            made = {name: produce(copy) for name, copy in COPIES.items()}
+        else:
+            # Each copy is made by its own pandoc (and Typst) process, in its own files.
+            from concurrent.futures import ThreadPoolExecutor
 
-                with ThreadPoolExecutor(max_workers=plan.jobs) as pool:
-                    made = dict(zip(COPIES, pool.map(produce, COPIES.values()), strict=True))
-            stage("write")
-            for name, data in made.items():
-                staged[folder / name] = atomic.stage(folder, name, data)
-            atomic.commit(staged)
-    except OSError as exc:
-        atomic.discard(staged.values())
-        where = Location(Path(exc.filename)) if exc.filename else Location(folder)
-        raise OutputError(
-            f"cannot write: {exc.strerror or exc}",
-            where,
-            hint="check free disk space and permissions",
-        ) from None
-    except BaseException:
-        atomic.discard(staged.values())
-        raise
+            with ThreadPoolExecutor(max_workers=plan.jobs) as pool:
+                made = dict(zip(COPIES, pool.map(produce, COPIES.values()), strict=True))
+        stage("write")
+        for name, data in made.items():
+            staged[folder / name] = atomic.stage(folder, name, data)
+        atomic.commit(staged)
     insertions, deletions = count_changes(merged)
     outputs = {name: folder / name for name in COPIES}
     return RevisionResult(revision, changes, outputs, insertions, deletions)
