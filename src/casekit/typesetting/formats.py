@@ -12,12 +12,11 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from casekit.references.styles import Look
-from casekit.rendering.anchors import Anchored
 from casekit.rendering.headings import Headings
 from casekit.typesetting import pandoc
-from casekit.typesetting.docxmap import embed_map
 from casekit.typesetting.readback import (
     Printed,
     read_docx,
@@ -26,6 +25,9 @@ from casekit.typesetting.readback import (
     read_plain,
 )
 from casekit.typesetting.typst_pdf import compile_pdf
+
+if TYPE_CHECKING:  # the anchors' module loads the renderer: only a DOCX build needs it
+    from casekit.rendering.anchors import Anchored
 
 
 @dataclass(frozen=True)
@@ -153,6 +155,8 @@ def _docx(job: Job) -> bytes:
     write = _written_by_pandoc("docx", ".docx", "--reference-doc", str(job.reference_docx))
     if job.anchors is None:
         return write(job)
+    from casekit.typesetting.docxmap import embed_map  # loads the renderer: DOCX only
+
     anchored = job.anchors()
     source = job.work / ANCHORED_MARKDOWN
     source.write_text(anchored.markdown, encoding="utf-8")
