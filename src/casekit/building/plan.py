@@ -19,7 +19,7 @@ from casekit.building.manifest import MANIFEST
 from casekit.core.errors import InputError, StyleError
 from casekit.core.project import Project
 from casekit.core.yamlfile import Loaded
-from casekit.inputs.journals import Journal, Layout, Profile, load_profile
+from casekit.inputs.journals import Journal, Layout, Pdf, Profile, load_profile
 from casekit.inputs.manuscript import Manuscript, load_manuscript
 from casekit.references.styles import Style, resolve_style
 from casekit.typesetting.formats import FORMATS
@@ -88,6 +88,12 @@ class Plan:
         if self.review or self.review_layout:
             layout = replace(layout, line_spacing=2.0, line_numbers=True, page_numbers=True)
         return layout
+
+    @property
+    def pdf(self) -> Pdf:
+        """The standards the PDF is validated against: the journal's, else PDF/UA-1 and
+        PDF/A-2a."""
+        return self.journal.pdf if self.journal else Pdf()
 
     @property
     def own_reference_docx(self) -> bool:

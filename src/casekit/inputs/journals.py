@@ -51,6 +51,25 @@ class Layout:
 
 
 @dataclass(frozen=True)
+class Pdf:
+    """What the PDF declares and Typst checks before it is written."""
+
+    accessible: bool = True
+    """Tagged and validated as PDF/UA-1 (alt text for every figure, a title, a language)."""
+    archival: Literal["a-2a", "a-2u", "a-2b", "a-3a", "a-3u", "a-3b"] | None = "a-2a"
+    """The PDF/A level it is validated against; null for none. PDF/A-2a is the strictest
+    that combines with PDF/UA-1 (PDF/A-4 needs PDF 2.0, which PDF/UA-1 does not allow)."""
+
+    @property
+    def standards(self) -> tuple[str, ...]:
+        """As Typst names them: ``("ua-1", "a-2a")``."""
+        return (
+            *(("ua-1",) if self.accessible else ()),
+            *((self.archival,) if self.archival else ()),
+        )
+
+
+@dataclass(frozen=True)
 class TitlePage:
     """What the title page shows besides title and byline."""
 
@@ -90,6 +109,8 @@ class Journal:
     """Order of the body sections; sections not listed follow in manuscript order."""
     layout: Layout = field(default_factory=Layout)
     """Page layout."""
+    pdf: Pdf = field(default_factory=Pdf)
+    """The standards the PDF conforms to."""
     title_page: TitlePage = field(default_factory=TitlePage)
     """Title page contents."""
     blinded: bool = False
