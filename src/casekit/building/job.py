@@ -11,10 +11,12 @@ into one at the entry's line in the author's store (see :func:`store_error`).
 from __future__ import annotations
 
 import functools
+import json
 import re
 from collections.abc import Iterable
 from pathlib import Path
 
+from casekit.building.plan import Plan
 from casekit.building.prepare import Prepared
 from casekit.core.errors import BibError, CasekitError, Location
 from casekit.core.project import Project
@@ -68,6 +70,7 @@ def make_job(prepared: Prepared, work: Path, epoch: int) -> Job:
         f"--variable=casekit-leading:{0.65 + (layout.line_spacing - 1) * 1.15:.2f}em",
         *(["--variable=casekit-line-numbers:true"] if layout.line_numbers else []),
         *([] if layout.page_numbers else ["--variable=casekit-no-page-numbers:true"]),
+        *pdf_metadata(plan),
     )
     anchors = None
     if "docx" in plan.formats:
@@ -89,7 +92,27 @@ def make_job(prepared: Prepared, work: Path, epoch: int) -> Job:
         filters_other=(FIGURES_FILTER,) if figures else (),
         anchors=anchors,
         filters_docx=(ANCHORS_FILTER,) if anchors else (),
+        pdf_standards=plan.pdf.standards,
     )
+
+
+def pdf_metadata(plan: Plan) -> tuple[str, ...]:
+    """The authors' names and the keywords for the PDF's metadata, as Typst arrays the
+    template places in ``#set document(...)``. A review copy names no author."""
+    meta = plan.manuscript.value
+    names = () if plan.review else tuple(author.name for author in meta.authors)
+    return tuple(
+        f"--variable=casekit-pdf-{key}:{_typst_strings(values)}"
+        for key, values in (("authors", names), ("keywords", meta.keywords))
+        if values
+    )
+
+
+def _typst_strings(values: Iterable[str]) -> str:
+    # Typst string literals: JSON's escapes are Typst's, apart from \u, which
+    # ensure_ascii=False never writes for printable text. A trailing comma keeps one
+    # value an array.
+    return "".join(json.dumps(value, ensure_ascii=False) + ", " for value in values).strip()
 
 
 def docx_anchors(

@@ -34,10 +34,9 @@ from casekit.rendering.document import Document, Section
 from casekit.rendering.labels import Label
 from casekit.rendering.targets import case_fields, heading_count, missing_target, paragraph_texts
 from casekit.revising.quotes import Found, Stream, plain
-from casekit.typesetting.formats import typst_source
+from casekit.typesetting.formats import typeset, typst_source
 from casekit.typesetting.lines import Line, line_at, numbered_lines
 from casekit.typesetting.positions import Positions, Spot, query_positions
-from casekit.typesetting.typst_pdf import compile_pdf
 
 
 @dataclass(frozen=True)
@@ -208,7 +207,7 @@ def review_copy(prepared: Prepared) -> ReviewCopy:
     with atomic.workdir(project.build) as work:
         job = make_job(prepared, work, epoch)
         source = typst_source(job)
-        made = hashlib.sha256(compile_pdf(source, work, epoch)).digest()
+        made = hashlib.sha256(typeset(job, source)).digest()
         if made != hashlib.sha256(pdf.read_bytes()).digest():
             build(plan)
             if made != hashlib.sha256(pdf.read_bytes()).digest():

@@ -71,6 +71,8 @@ class Job:
     written from :attr:`markdown`, without anchors."""
     filters_docx: tuple[str, ...] = ()
     """Lua filters the DOCX writer alone runs, after every other."""
+    pdf_standards: tuple[str, ...] = ()
+    """The PDF standards Typst validates the PDF against (``ua-1``, ``a-2a``)."""
 
     on_step: Callable[[str], None] = field(default=lambda step: None, compare=False)
     """Told when the format moves to a new step (e.g. ``typeset``), for progress."""
@@ -111,10 +113,16 @@ def typst_source(job: Job) -> Path:
     return source
 
 
+def typeset(job: Job, source: Path) -> bytes:
+    """The PDF of the Typst ``source`` :func:`typst_source` wrote, validated against the
+    job's standards."""
+    return compile_pdf(source, job.work, job.epoch, job.pdf_standards, blame=job.typst_template)
+
+
 def _pdf(job: Job) -> bytes:
     source = typst_source(job)
     job.on_step("typeset")
-    return compile_pdf(source, job.work, job.epoch)
+    return typeset(job, source)
 
 
 def _written_by_pandoc(writer: str, suffix: str, *extra: str) -> Callable[[Job], bytes]:

@@ -27,9 +27,19 @@ def typst_version() -> str:
 
 
 def compile_pdf(
-    source: Path, root: Path, timestamp: int, font_paths: tuple[Path, ...] = ()
+    source: Path,
+    root: Path,
+    timestamp: int,
+    standards: tuple[str, ...] = (),
+    font_paths: tuple[Path, ...] = (),
+    blame: Path | None = None,
 ) -> bytes:
-    """Compile ``source`` (inside ``root``) to PDF bytes with a fixed creation time."""
+    """Compile ``source`` (inside ``root``) to PDF bytes with a fixed creation time.
+
+    ``standards`` are the PDF standards Typst tags and validates the PDF against, as it
+    names them (``ua-1``, ``a-2a``); one the PDF fails is an error with Typst's reason
+    and the Typst line it points at. ``blame`` is the author's file an error names (the
+    pandoc template that wrote ``source``), since ``source`` itself is temporary."""
     try:
         import typst
     except ImportError:
@@ -45,23 +55,48 @@ def compile_pdf(
             timestamp=timestamp,
             ignore_system_fonts=True,
             font_paths=[str(p) for p in font_paths],
+            pdf_standards=list(standards),
         )
     except typst.TypstError as exc:
-        raise ToolError(
-            f"typst failed: {_one_line(str(exc))}",
-            Location(source),
-            hint="check templates/pandoc/manuscript.typ and any raw Typst in the sections",
-        ) from None
+        raise typst_error(exc, source, blame or source) from None
     if warnings:
         raise ToolError(
             "typst warned: " + "; ".join(_one_line(str(w)) for w in warnings),
-            Location(source),
+            Location(blame or source),
             hint="casekit treats Typst warnings as errors (an unknown font silently falls back); "
             "built-in fonts are 'Libertinus Serif' and 'New Computer Modern'",
         )
     if not isinstance(pdf, bytes):
-        raise ToolError("typst returned no PDF", Location(source))
+        raise ToolError("typst returned no PDF", Location(blame or source))
     return pdf
+
+
+_AT = re.compile(r"┌─ (?P<file>[^\n:]+):(?P<line>\d+):(?P<column>\d+)")
+"""Where a Typst diagnostic points: ``┌─ manuscript.typ:248:8``."""
+
+
+def typst_error(exc: Exception, source: Path, blame: Path) -> ToolError:
+    """Typst's failure as one line: its message, and the Typst it points at quoted (the
+    Typst source is pandoc's, written in a temporary folder, so only its text helps the
+    author find the place)."""
+    message = _one_line(str(getattr(exc, "message", "") or exc))
+    hints = [_one_line(h) for h in getattr(exc, "hints", None) or ()]
+    at = _AT.search(str(getattr(exc, "diagnostic", "") or ""))
+    if at:
+        # Typst names the file relative to the working directory.
+        path = source if Path(at["file"]).name == source.name else Path(at["file"])
+        lines = path.read_text(encoding="utf-8").splitlines() if path.is_file() else []
+        number = int(at["line"])
+        if 0 < number <= len(lines):
+            message += f", at `{_one_line(lines[number - 1])[:100]}`"
+    if "PDF/UA" in message or "PDF/A" in message:
+        hints.append(
+            "the journal profile's `pdf:` block chooses the standards "
+            "(accessible: false, archival: null turn them off)"
+        )
+    else:
+        hints.append("check templates/pandoc/manuscript.typ and any raw Typst in the sections")
+    return ToolError(f"typst failed: {message}", Location(blame), hint="; ".join(hints))
 
 
 def _one_line(text: str) -> str:

@@ -1,0 +1,188 @@
+"""The PDF for every reader: PDF/UA-1 and PDF/A-2a validated by Typst, metadata that
+names the manuscript (and no author in a review copy), and text that copies as written."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import pypdf
+import pytest
+from click.testing import CliRunner
+
+from casekit.building.pipeline import BuildResult, build
+from casekit.cli.commands import main
+from casekit.core.errors import InputError, ToolError
+from tests.conftest import plan_for
+from tests.readback import pdf_text
+
+SOFT_HYPHEN = "\xad"
+
+
+def xmp(pdf: Path) -> str:
+    """The PDF's XMP metadata packet."""
+    root = pypdf.PdfReader(pdf).trailer["/Root"]
+    return str(root["/Metadata"].get_object().get_data().decode("utf-8"))
+
+
+def add_profile(project: Path, name: str, pdf_block: str) -> None:
+    """A journal profile like the default one, with its own ``pdf:`` block."""
+    journals = project / "templates" / "journals"
+    text = (journals / "default.yaml").read_text(encoding="utf-8")
+    (journals / f"{name}.yaml").write_text(text + pdf_block, encoding="utf-8")
+
+
+def test_example_pdf_is_tagged_and_declares_pdf_ua_1_and_pdf_a_2a(
+    built_example: BuildResult,
+) -> None:
+    pdf = built_example.outputs["pdf"]
+    reader = pypdf.PdfReader(pdf)
+    root = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in root
+    assert bool(root["/MarkInfo"]["/Marked"])
+    assert root["/Lang"] == "en-US"
+    packet = xmp(pdf)
+    assert "<pdfuaid:part>1</pdfuaid:part>" in packet
+    assert "<pdfaid:part>2</pdfaid:part>" in packet
+    assert "<pdfaid:conformance>A</pdfaid:conformance>" in packet
+    assert reader.pdf_header == "%PDF-1.7"
+
+
+def test_metadata_carry_title_language_authors_and_keywords(built_example: BuildResult) -> None:
+    info = pypdf.PdfReader(built_example.outputs["pdf"]).metadata
+    assert info is not None
+    assert info.title is not None and info.title.startswith("Tisagenlecleucel followed by")
+    assert info.author == "Alex Example, Sam Placeholder, Robin Sample"
+    assert "KMT2A rearrangement" in str(info.get("/Keywords"))
+    assert "<dc:language><rdf:Bag><rdf:li>en-US</rdf:li>" in xmp(built_example.outputs["pdf"])
+
+
+def test_review_copy_names_no_author_in_its_metadata(example: Path) -> None:
+    result = build(plan_for(example, "pdf", review=True))
+    pdf = result.outputs["pdf"]
+    info = pypdf.PdfReader(pdf).metadata
+    assert info is not None and info.title
+    assert info.author is None
+    packet = xmp(pdf)
+    assert "dc:creator" not in packet and "Alex Example" not in packet
+    assert "<pdfuaid:part>1</pdfuaid:part>" in packet
+
+
+def test_a_profile_chooses_the_standards(example: Path) -> None:
+    add_profile(example, "plain", "pdf:\n  accessible: false\n  archival: null\n")
+    add_profile(example, "archive-only", "pdf:\n  accessible: false\n  archival: a-2b\n")
+    plain = xmp(build(plan_for(example, "pdf", journal="plain")).outputs["pdf"])
+    assert "pdfuaid" not in plain and "pdfaid" not in plain
+    archived = xmp(build(plan_for(example, "pdf", journal="archive-only")).outputs["pdf"])
+    assert "pdfuaid" not in archived
+    assert "<pdfaid:conformance>B</pdfaid:conformance>" in archived
+
+
+def test_an_unknown_pdf_a_level_is_located_in_the_profile(example: Path) -> None:
+    add_profile(example, "odd", "pdf:\n  archival: a-9z\n")
+    with pytest.raises(InputError) as caught:
+        plan_for(example, "pdf", journal="odd")
+    assert caught.value.location is not None
+    assert caught.value.location.path.name == "odd.yaml"
+    assert caught.value.location.line is not None
+
+
+def _raw_image_without_alt(example: Path) -> None:
+    """A raw Typst image in the case section: casekit's checks do not read raw Typst, so
+    Typst's own validation is what stops it."""
+    case = example / "templates" / "sections" / "case.md.j2"
+    text = case.read_text(encoding="utf-8")
+    raw = '\n\n`#image("figures/timeline.svg", width: 10%)`{=typst}\n'
+    case.write_text(text + raw, encoding="utf-8")
+
+
+def test_a_pdf_that_fails_validation_stops_the_build_and_keeps_the_last_pdf(
+    example: Path,
+) -> None:
+    before = build(plan_for(example, "pdf")).outputs["pdf"].read_bytes()
+    _raw_image_without_alt(example)
+    with pytest.raises(ToolError) as caught:
+        build(plan_for(example, "pdf"))
+    error = caught.value
+    assert "PDF/UA-1" in str(error) and "missing alt text" in str(error)
+    assert '#image("figures/timeline.svg", width: 10%)' in str(error)
+    assert error.location is not None
+    assert error.location.path == example / "templates" / "pandoc" / "manuscript.typ"
+    assert "alt text" in (error.hint or "")
+    assert (example / "build" / "manuscript.pdf").read_bytes() == before
+
+
+def test_the_validation_error_is_one_line_on_the_command_line(example: Path) -> None:
+    _raw_image_without_alt(example)
+    result = CliRunner().invoke(main, ["build", "pdf", "-C", str(example)])
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1, result.output
+    assert lines[0].startswith("casekit: templates/pandoc/manuscript.typ: ")
+    assert "Traceback" not in result.output
+
+
+def test_the_same_image_builds_when_the_profile_turns_ua_off(example: Path) -> None:
+    _raw_image_without_alt(example)
+    add_profile(example, "plain", "pdf:\n  accessible: false\n  archival: a-2b\n")
+    assert build(plan_for(example, "pdf", journal="plain")).outputs["pdf"].is_file()
+
+
+# Text that copies as written -------------------------------------------------------------
+
+_BREAK_AFTER = re.compile(r"(?<=[-/])\n|(?<=doi:)\n")
+"""A line that ends in a real hyphen, a slash or ``doi:`` goes on without a space."""
+_WORD = re.compile(r"\S+")
+_LETTERS = re.compile(r"[A-Za-z][A-Za-z-]*[A-Za-z]")
+
+
+def copied_words(text: str) -> Counter[str]:
+    return Counter(_WORD.findall(_BREAK_AFTER.sub("", text)))
+
+
+def test_no_soft_hyphen_where_the_source_has_a_hyphen(built_example: BuildResult) -> None:
+    text = pdf_text(built_example.outputs["pdf"])
+    assert SOFT_HYPHEN not in text
+    # The same text as pandoc writes it plainly: prose, without metadata or attributes.
+    plain = built_example.outputs["txt"].read_text(encoding="utf-8")
+    hyphenated = set(re.findall(r"\b[A-Za-z0-9]+(?:-[A-Za-z0-9]+)+\b", plain))
+    assert {"CD19-directed", "KMT2A-rearranged"} <= hyphenated
+    words = " ".join(copied_words(text))
+    missing = sorted(w for w in hyphenated if w not in words)
+    assert not missing, f"hyphenated words the PDF does not copy as written: {missing}"
+
+
+def test_the_pdf_copies_the_words_the_txt_output_has(built_example: BuildResult) -> None:
+    pdf = copied_words(pdf_text(built_example.outputs["pdf"]))
+    txt = copied_words(built_example.outputs["txt"].read_text(encoding="utf-8"))
+
+    def words(counted: Counter[str]) -> set[str]:
+        return {m for token in counted for m in _LETTERS.findall(token)}
+
+    in_txt, in_pdf = words(txt), words(pdf)
+    assert len(in_txt) > 700
+    assert in_txt - in_pdf == set(), "words of the text the PDF does not give back"
+    # The PDF adds only what is drawn in the figure (axis labels) and the running head.
+    assert in_pdf - in_txt <= {"Days"}
+
+
+def test_ligatures_copy_as_their_letters(built_example: BuildResult) -> None:
+    text = pdf_text(built_example.outputs["pdf"])
+    assert not re.search("[\ufb00-\ufb06]", text)
+    assert re.search(r"\bfirst\b", text) and re.search(r"fl", text)
+
+
+def test_dois_copy_whole(built_example: BuildResult) -> None:
+    text = _BREAK_AFTER.sub("", pdf_text(built_example.outputs["pdf"]))
+    printed = re.findall(r"doi:(\S+?)\.?(?:\s|$)", text)
+    assert len(printed) >= 20
+    store = (built_example.outputs["pdf"].parents[1] / "references.bib").read_text("utf-8")
+    dois = {d.lower() for d in re.findall(r"doi\s*=\s*[{\"]([^}\"]+)", store, re.I)}
+    assert {d.lower() for d in printed} <= dois
+
+
+def test_citations_read_as_printed(built_example: BuildResult) -> None:
+    text = pdf_text(built_example.outputs["pdf"])
+    assert "[1–4]" in text
+    assert re.search(r"\[\d+(?:[,–]\d+)*\]", text)
