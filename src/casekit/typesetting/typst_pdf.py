@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from functools import cache
 from pathlib import Path
+from typing import Any, cast
 
 from casekit.core.errors import Location, ToolError
 
@@ -55,7 +56,8 @@ def compile_pdf(
             timestamp=timestamp,
             ignore_system_fonts=True,
             font_paths=[str(p) for p in font_paths],
-            pdf_standards=list(standards),
+            # Typst names its standards in a Literal; the profile's are checked there.
+            pdf_standards=cast(Any, list(standards)),
         )
     except typst.TypstError as exc:
         raise typst_error(exc, source, blame or source) from None
