@@ -186,3 +186,48 @@ def test_citations_read_as_printed(built_example: BuildResult) -> None:
     text = pdf_text(built_example.outputs["pdf"])
     assert "[1–4]" in text
     assert re.search(r"\[\d+(?:[,–]\d+)*\]", text)
+
+
+# Tags -----------------------------------------------------------------------------------
+
+
+def structure(pdf: Path) -> list[tuple[int, str, pypdf.generic.DictionaryObject]]:
+    """The PDF's structure elements in reading order: (depth, type, element)."""
+    found: list[tuple[int, str, pypdf.generic.DictionaryObject]] = []
+
+    def walk(node: object, depth: int) -> None:
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if isinstance(node, pypdf.generic.ArrayObject):
+            for child in node:
+                walk(child, depth)
+        elif isinstance(node, pypdf.generic.DictionaryObject) and "/S" in node:
+            found.append((depth, str(node["/S"]), node))
+            if "/K" in node:
+                walk(node["/K"], depth + 1)
+
+    walk(pypdf.PdfReader(pdf).trailer["/Root"]["/StructTreeRoot"]["/K"], 0)
+    return found
+
+
+def test_title_headings_table_figure_and_reference_list_are_tagged_in_order(
+    built_example: BuildResult,
+) -> None:
+    tags = structure(built_example.outputs["pdf"])
+    kinds = [kind for _, kind, _ in tags]
+    assert kinds[:2] == ["/Document", "/Title"]
+    # Headings in the order the manuscript has them.
+    markdown = built_example.outputs["md"].read_text(encoding="utf-8")
+    levels = [len(m) for m in re.findall(r"^(#+) ", markdown, re.MULTILINE)]
+    assert [k for k in kinds if re.fullmatch(r"/H\d", k)] == [f"/H{n}" for n in levels]
+    # The table's header row is a header.
+    table = kinds.index("/Table")
+    assert kinds.index("/THead", table) < kinds.index("/TBody", table)
+    assert kinds.count("/TH") == 5
+    # The figure, with its alt text, which is not its caption.
+    figures = [element for _, kind, element in tags if kind == "/Figure"]
+    assert len(figures) == 1
+    alt = str(figures[0]["/Alt"])
+    assert alt and not alt.startswith("Figure 1")
+    # The reference list: one list, an item per reference, after the last heading.
+    assert kinds.count("/L") == 1 and kinds.count("/LI") == 22
+    assert kinds.index("/L") > max(i for i, k in enumerate(kinds) if k.startswith("/H"))

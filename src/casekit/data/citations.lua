@@ -23,3 +23,17 @@ function Link(el)
     return boxed({ el })
   end
 end
+
+-- The reference list as a list, so the PDF tags it as one (L, LI) and a screen reader
+-- says how many entries it has. Each entry keeps its own div, the target of the links
+-- from its citations; the number is the style's own text, so the list has no marker.
+function Div(el)
+  if FORMAT:match('typst') and el.identifier == 'refs' then
+    local items = pandoc.List()
+    for _, entry in ipairs(el.content) do
+      items:insert({ entry })
+    end
+    el.content = { pandoc.BulletList(items) }
+    return el
+  end
+end
