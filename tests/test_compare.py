@@ -63,3 +63,29 @@ def test_a_repeated_check_reads_an_unchanged_output_once(
     build(plan_for(example, "txt", style="american-medical-association"))
     run_checks(request_for(example))
     assert len(reads) == 2
+
+
+def test_a_pdf_whose_template_hyphenates_is_reported_and_one_that_does_not_is_not(
+    example: Path,
+) -> None:
+    """A project made before casekit stopped hyphenating keeps its own Typst template:
+    its PDF copies the hyphens of DOIs and drug names as soft hyphens."""
+    from casekit.building.pipeline import build
+    from casekit.checks.run import run_checks
+
+    from .conftest import plan_for, request_for
+
+    build(plan_for(example, "pdf"))
+    clean = run_checks(request_for(example))
+    assert not [p for p in clean.problems if p.code == "soft-hyphen"]
+    template = example / "templates" / "pandoc" / "manuscript.typ"
+    text = template.read_text(encoding="utf-8")
+    assert "#set text(hyphenate: false)" in text
+    template.write_text(text.replace("hyphenate: false)", "hyphenate: true)", 1), "utf-8")
+    build(plan_for(example, "pdf"))
+    found = [p for p in run_checks(request_for(example)).problems if p.code == "soft-hyphen"]
+    assert len(found) == 1
+    assert found[0].level == "warning"
+    assert found[0].location is not None and found[0].location.path.name == "manuscript.pdf"
+    count = int(found[0].message.split()[0])
+    assert count > 20, found[0].message

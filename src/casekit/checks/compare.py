@@ -145,6 +145,15 @@ def differences(
             f"reference list has {printed.references} entries, {references} keys are cited",
             "every cited key needs exactly one entry in the list",
         )
+    if printed.soft_hyphens:
+        yield Problem(
+            "soft-hyphen",
+            where,
+            f"{printed.soft_hyphens} hyphen(s) in {path.name} copy and read as soft hyphens "
+            "(U+00AD), DOIs and drug names included",
+            "the Typst template hyphenates words, and the PDF maps a glyph to one character: "
+            "add `#set text(hyphenate: false)` to templates/pandoc/manuscript.typ",
+        )
     highest = max((int(n) for g in printed.groups for n in _numbers(g)), default=0)
     if highest > printed.references:
         yield Problem(
@@ -159,7 +168,7 @@ def _numbers(label: str) -> list[str]:
     return [n for n in label.replace("–", ",").split(",") if n.isdigit()]
 
 
-READBACK_VERSION = 1
+READBACK_VERSION = 2
 """Bump when a reader changes what it returns: cached read-backs of older readers go."""
 
 
@@ -184,7 +193,10 @@ def _read_back(
     if cached is not None:
         try:
             return Printed(
-                tuple(cached["groups"]), int(cached["references"]), tuple(cached["entries"])
+                tuple(cached["groups"]),
+                int(cached["references"]),
+                tuple(cached["entries"]),
+                int(cached["soft_hyphens"]),
             )
         except (KeyError, TypeError, ValueError):
             pass  # a record of another shape: read the output again
@@ -193,6 +205,7 @@ def _read_back(
         "groups": list(printed.groups),
         "references": printed.references,
         "entries": list(printed.entries),
+        "soft_hyphens": printed.soft_hyphens,
     }
     cachefile.write(file, READBACK_VERSION, digest, record, f"readback-{row.name}-*.json")
     return printed

@@ -62,6 +62,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "forbidden-citation": ("warning", "a citation where the manuscript's rules forbid one"),
     "printed-mismatch": ("error", "a built output prints citations that disagree with the sources"),
     "reference-count": ("error", "a built output's reference list disagrees with the citations"),
+    "soft-hyphen": ("warning", "a built PDF's hyphens copy as soft hyphens (U+00AD)"),
     "printed-role-label": (
         "warning",
         "a reference list entry prints a role label glued to a name: `In, editorsJones A`",

@@ -40,6 +40,9 @@ class Printed:
     entries: tuple[str, ...] = ()
     """The reference list as printed, one entry a string, its number left off; empty
     for a format whose list is structured rather than printed (JATS)."""
+    soft_hyphens: int = 0
+    """Characters that copy as a soft hyphen (U+00AD): in a PDF, hyphens whose glyph the
+    font shares with the hyphens Typst adds when it hyphenates."""
 
 
 def normal(label: str) -> str:
@@ -161,6 +164,9 @@ def pdf_outline(path: Path) -> list[tuple[str, int]]:
     return found
 
 
+SOFT_HYPHEN = "\xad"
+
+
 def read_pdf(path: Path, look: Look, headings: Headings) -> Printed:
     """Citation labels and reference count of a PDF."""
     read = pdf_pages(path)
@@ -168,9 +174,10 @@ def read_pdf(path: Path, look: Look, headings: Headings) -> Printed:
     text = "\n".join(page_text for page_text, _ in read)
     body, _ = _region(text, headings)
     entries = list_entries(_region(_without_furniture([p for p, _ in read]), headings)[1])
+    soft = text.count(SOFT_HYPHEN)
     if not look.superscript:
         groups = tuple(normal(m) for m in look.pattern().findall(body))
-        return Printed(groups, len(entries), entries)
+        return Printed(groups, len(entries), entries, soft)
     sizes = Counter(round(size, 1) for chunk, size in chunks if chunk.strip())
     body_size = sizes.most_common(1)[0][0] if sizes else 0.0
     flat = "".join(chunk for chunk, _ in chunks)
@@ -191,7 +198,7 @@ def read_pdf(path: Path, look: Look, headings: Headings) -> Printed:
             else:
                 raised.append(chunk)
         previous_small = bool(small)
-    return Printed(tuple(normal(g) for g in raised), len(entries), entries)
+    return Printed(tuple(normal(g) for g in raised), len(entries), entries, soft)
 
 
 def _docx_paragraphs(path: Path) -> list[tuple[str, list[tuple[str, bool]]]]:
