@@ -81,7 +81,8 @@ def test_a_pdf_whose_template_hyphenates_is_reported_and_one_that_does_not_is_no
     template = example / "templates" / "pandoc" / "manuscript.typ"
     text = template.read_text(encoding="utf-8")
     assert "#set text(hyphenate: false)" in text
-    template.write_text(text.replace("hyphenate: false)", "hyphenate: true)", 1), "utf-8")
+    old = text.replace("hyphenate: false)", "hyphenate: true)", 1)
+    template.write_text(old.replace("justify: false, leading", "justify: true, leading"), "utf-8")
     build(plan_for(example, "pdf"))
     found = [p for p in run_checks(request_for(example)).problems if p.code == "soft-hyphen"]
     assert len(found) == 1

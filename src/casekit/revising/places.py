@@ -107,8 +107,12 @@ class ReviewCopy:
         stream = Stream(self.lines)
         start, end = stream.token_range(first, last)
         found = stream.find(label.text, start, end)
-        quote = found.quote if found is not None else " ".join(plain(label.text).split())
-        return Place(first, last, quote)
+        if found is None:
+            return Place(first, last, " ".join(plain(label.text).split()))
+        # The words' own lines: a mark before a word that opens a line may be set at the
+        # end of the line before (ragged text breaks after it), and one after a word that
+        # closes a line at the start of the next.
+        return Place(found.first, found.last, found.quote)
 
     def _line(self, spot: Spot, where: Location, edge: str = "start") -> Line:
         line = line_at(self.lines, spot.page, spot.y, edge)
