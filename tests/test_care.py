@@ -255,7 +255,7 @@ def test_pages_are_where_the_example_typesets_its_headings(built_example: BuildR
     pages = pdf_pages(built_example.outputs["pdf"], built_example.document)
     expected = {"Abstract": 1, "Introduction": 2, "Case presentation": 3, "Discussion": 6}
     assert {h: pages[h] for h in expected} == expected
-    assert (pages["Title"], pages["Keywords"], pages["Table 1"], pages["Figure 1"]) == (1, 1, 5, 5)
+    assert (pages["Title"], pages["Keywords"], pages["Table 1"], pages["Figure 1"]) == (1, 1, 5, 6)
 
 
 def test_a_pdf_without_bookmarks_gives_the_same_pages(
@@ -296,7 +296,7 @@ def test_care_command_writes_markdown_and_word_with_pages(example: Path) -> None
     assert "30 of 30 items addressed." in markdown
     assert re.search(r"\| 4 \| Introduction: .* \| Introduction \(p\. 2\) \|", markdown)
     assert re.search(r"\| 5a \| .* \| Case presentation \(p\. 3\) \|", markdown)
-    assert re.search(r"\| 13 \| .* Patient consent \(p\. 6\) \|", markdown)
+    assert re.search(r"\| 13 \| .* Patient consent \(p\. 7\) \|", markdown)
     with zipfile.ZipFile(example / "build" / "care-checklist.docx") as docx:
         assert "Patient information" in docx.read("word/document.xml").decode()
 

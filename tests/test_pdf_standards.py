@@ -231,3 +231,13 @@ def test_title_headings_table_figure_and_reference_list_are_tagged_in_order(
     # The reference list: one list, an item per reference, after the last heading.
     assert kinds.count("/L") == 1 and kinds.count("/LI") == 22
     assert kinds.index("/L") > max(i for i, k in enumerate(kinds) if k.startswith("/H"))
+
+
+def test_equations_carry_their_tex_as_alt_text(example: Path) -> None:
+    """PDF/UA-1 wants alt text for every equation; titles in real stores carry TeX math."""
+    case = example / "templates" / "sections" / "case.md.j2"
+    math = 'Growth was $O(n \\log n)$ with "quotes", Cu$_2$O, and\n\n$$E = mc^2$$\n'
+    case.write_text(case.read_text(encoding="utf-8") + "\n\n" + math, encoding="utf-8")
+    pdf = build(plan_for(example, "pdf")).outputs["pdf"]
+    formulas = [element for _, kind, element in structure(pdf) if kind == "/Formula"]
+    assert [str(f["/Alt"]) for f in formulas] == ["O(n \\log n)", "_2", "E = mc^2"]
