@@ -231,6 +231,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._events()
         elif path in ("/", "/" + FORMATS["html"].filename):
             self._page(shown)
+        elif path == "/favicon.ico":  # asked for by every browser: no icon, and no 404
+            self._send(HTTPStatus.NO_CONTENT, b"")
         else:
             found = served_file(shown.folder, path)
             if found is None:
