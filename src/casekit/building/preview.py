@@ -116,11 +116,14 @@ def served_file(folder: Path, path: str) -> Path | None:
     """The file of ``folder`` a URL path names, or None: nothing outside the folder
     (``..``, an absolute path, a link out of it) and nothing hidden in it."""
     parts = [part for part in unquote(path).replace("\\", "/").split("/") if part]
-    if any(part.startswith(".") for part in parts) or "\0" in path:
+    if any(part.startswith(".") or "\0" in part for part in parts):
         return None
     root = folder.resolve()
-    candidate = root.joinpath(*parts).resolve()
-    if not candidate.is_relative_to(root) or not candidate.is_file():
+    try:
+        candidate = root.joinpath(*parts).resolve()
+        if not candidate.is_relative_to(root) or not candidate.is_file():
+            return None
+    except OSError:  # a name too long, a loop of links: nothing to serve either
         return None
     return candidate
 
