@@ -389,6 +389,7 @@ def test_the_toolbar_opens_the_pdf(browser: Any, running: Preview) -> None:
         link = page.get_by_role("link", name="Open the PDF")
         href = link.get_attribute("href", timeout=10_000)
         assert href == "/manuscript.pdf"
+        assert link.get_attribute("target") == "_blank"  # beside the page, not over it
         response = page.request.get(running.url.rstrip("/") + href)
         assert response.status == 200 and response.body().startswith(b"%PDF")
     finally:
@@ -407,7 +408,10 @@ def test_the_running_preview_refuses_paths_out_of_the_build_folder(
     case = running.project / "manuscript" / "case.yaml"
     host, port = running.url.removeprefix("http://").strip("/").split(":")
     connection = http.client.HTTPConnection(host, int(port), timeout=10)
-    connection.request("GET", path.format(case=case))
-    response = connection.getresponse()
-    assert response.status == 404
-    assert b"patient" not in response.read()
+    try:
+        connection.request("GET", path.format(case=case))
+        response = connection.getresponse()
+        assert response.status == 404
+        assert b"patient" not in response.read()
+    finally:
+        connection.close()
