@@ -13,7 +13,7 @@ PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 # The build rules are those every casekit project gets (src/casekit/data/project.mk):
 # one output per format, each rebuilt only when an input it read changes. Here they
 # also depend on casekit's own code, and wait for .venv to be set up.
-CASEKIT_SOURCES := $(shell find src/casekit -name '*.py' -o -name '*.lua' -o -name '*.mk')
+CASEKIT_SOURCES := $(shell find src/casekit -name '*.py' -o -name '*.lua' -o -name '*.mk' -o -name '*.html')
 CASEKIT_SETUP := $(RUNTIME)
 include src/casekit/data/project.mk
 

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from casekit.building.manifest import output_inputs, read_manifest
-from casekit.building.pipeline import build
+from casekit.building.pipeline import BuildResult, build
 from casekit.cli.commands import main
 from casekit.data import data_file
 from casekit.typesetting import formats
@@ -58,3 +58,44 @@ def test_a_new_format_is_one_row(example: Path, monkeypatch: pytest.MonkeyPatch)
     inputs = output_inputs(plan, "rst")
     assert "templates/reference.docx" not in inputs
     assert not any(name.startswith("templates/pandoc/") for name in inputs)
+
+
+def _html(built: BuildResult) -> str:
+    return built.outputs["html"].read_text(encoding="utf-8")
+
+
+def test_the_html_page_says_its_language(built_example: BuildResult) -> None:
+    lang = built_example.plan.manuscript.value.lang
+    assert re.search(rf'<html [^>]*\blang="{re.escape(lang)}"', _html(built_example))
+
+
+def test_the_html_title_block_is_the_banner_and_the_manuscript_its_main(
+    built_example: BuildResult,
+) -> None:
+    """The title page's lines before its first heading join the title in <header>; the
+    rest, from the abstract on, is <main>: one of each, and nothing outside them."""
+    page = _html(built_example)
+    body = page.split("<body>", 1)[1].split("</body>", 1)[0].strip()
+    assert body.count("<header") == 1 and body.count("<main>") == 1
+    header, rest = body.split("</header>", 1)
+    assert header.startswith('<header id="title-block-header">')
+    assert '<h1 class="title">' in header and 'class="byline"' in header
+    assert "<strong>Keywords:</strong>" in header
+    assert rest.strip().startswith("<main>") and rest.strip().endswith("</main>")
+    main = rest.split("<main>", 1)[1]
+    assert re.match(r'\s*<h1 class="unnumbered" id="abstract">', main)
+    assert 'id="refs"' in main
+
+
+def test_every_html_table_has_header_cells(built_example: BuildResult) -> None:
+    tables = re.findall(r"<table.*?</table>", _html(built_example), re.S)
+    assert tables
+    for table in tables:
+        assert re.search(r"<thead>\s*<tr[^>]*>\s*<th", table), table[:200]
+
+
+def test_a_blinded_html_copy_keeps_its_notice_in_the_banner(example: Path) -> None:
+    page = build(plan_for(example, "html", review=True)).outputs["html"].read_text("utf-8")
+    header = page.split("</header>", 1)[0]
+    assert "Blinded copy for peer review" in header
+    assert 'class="byline"' not in page

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -17,6 +18,9 @@ from casekit.core.errors import CasekitError, PrivacyError
 from casekit.core.paths import shown
 from casekit.core.project import Project
 from casekit.typesetting.formats import FORMATS
+
+if TYPE_CHECKING:  # the build pipeline loads when a command runs
+    from casekit.building.watch import Rebuild
 
 # Each command imports what it needs when it runs: `casekit --help` or `casekit
 # styles` should not pay for Jinja, YAML and the build pipeline.
@@ -55,17 +59,21 @@ class CasekitGroup(click.Group):
 
 
 def report_error(exc: CasekitError, base: Path | None, mask: bool | None = None) -> None:
-    """A casekit error on stderr: one line per error, when a file has several mistakes.
+    """A casekit error on stderr: one line per error, when a file has several mistakes."""
+    for line in error_lines(exc, base, mask):
+        click.echo(line, err=True)
+
+
+def error_lines(exc: CasekitError, base: Path | None, mask: bool | None = None) -> list[str]:
+    """The lines :func:`report_error` prints, each starting ``casekit: ``.
 
     Suspected patient identifiers are shown as ``cli/privacy.py`` decides (``mask``: the
     --mask/--no-mask choice), followed by the waivers that would keep them."""
-    lines = [f"casekit: {error.one_line(base)}" for error in exc.errors]
     if any(isinstance(error, PrivacyError) for error in exc.errors):
-        from casekit.cli.privacy import error_lines
+        from casekit.cli.privacy import error_lines as privacy_lines
 
-        lines = error_lines(exc.errors, base, mask)
-    for line in lines:
-        click.echo(line, err=True)
+        return privacy_lines(exc.errors, base, mask)
+    return [f"casekit: {error.one_line(base)}" for error in exc.errors]
 
 
 project_option = click.option(
@@ -201,11 +209,19 @@ def watch_command(
     from threading import Event
 
     from casekit.building.plan import Request
-    from casekit.building.watch import Rebuild, watch
+    from casekit.building.watch import watch
 
     root = project_dir.resolve()
     ctx.meta["casekit.root"] = root
     request = Request(Project(root), formats, command=("casekit", *sys.argv[1:]), journal=journal)
+    try:
+        watch(request, _rebuild_report(root), Event(), interval, _unread_report)
+    except KeyboardInterrupt:
+        click.echo("stopped watching", err=True)
+
+
+def _rebuild_report(root: Path) -> Callable[[Rebuild], None]:
+    """How ``watch`` and ``preview`` tell each rebuild: what it wrote, or its error."""
 
     def report(rebuild: Rebuild) -> None:
         if rebuild.error is not None:
@@ -214,14 +230,54 @@ def watch_command(
             names = ", ".join(shown(path, Path.cwd()) for path in rebuild.result.outputs.values())
             click.echo(f"built {names} in {rebuild.seconds:.2f} s; watching for changes")
 
-    def unread(changed: set[Path]) -> None:
-        names = ", ".join(sorted(shown(path, Path.cwd()) for path in changed))
-        click.echo(f"{names} changed; no output built here reads it")
+    return report
+
+
+def _unread_report(changed: set[Path]) -> None:
+    names = ", ".join(sorted(shown(path, Path.cwd()) for path in changed))
+    click.echo(f"{names} changed; no output built here reads it")
+
+
+@main.command("preview")
+@project_option
+@journal_option
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port on 127.0.0.1 to serve on; 0 picks a free one.")  # fmt: skip
+@click.option("--interval", type=click.FloatRange(0.05, 10), default=0.25, show_default=True,
+              help="Seconds between looks at the inputs.")  # fmt: skip
+@click.pass_context
+def preview_command(
+    ctx: click.Context, project_dir: Path, journal: str | None, port: int, interval: float
+) -> None:
+    """Show the manuscript in a browser, rebuilt on every change, until Ctrl-C.
+
+    Builds the HTML and the PDF, serves the build folder's HTML on this machine only
+    (http://127.0.0.1:PORT/, the address is printed) and rebuilds as `casekit watch`
+    does. The page reloads itself after each rebuild; a failed rebuild shows its error
+    in a banner above the last good build. The page's toolbar opens the PDF.
+    """
+    from threading import Event
+
+    from casekit.building.plan import Request
+    from casekit.building.preview import FORMATS_SHOWN, preview
+
+    root = project_dir.resolve()
+    ctx.meta["casekit.root"] = root
+    command = ("casekit", *sys.argv[1:])
+    request = Request(Project(root), FORMATS_SHOWN, command=command, journal=journal)
+
+    def ready(url: str) -> None:
+        click.echo(f"previewing at {url} (Ctrl-C stops)")
+
+    def describe(error: CasekitError) -> list[str]:
+        # The banner shows what the terminal shows, without the prefix and colours.
+        return [click.unstyle(line).removeprefix("casekit: ") for line in error_lines(error, root)]
 
     try:
-        watch(request, report, Event(), interval, unread)
+        preview(request, port, ready, _rebuild_report(root), Event(), describe, interval,
+                _unread_report)  # fmt: skip
     except KeyboardInterrupt:
-        click.echo("stopped watching", err=True)
+        click.echo("stopped previewing", err=True)
 
 
 @main.command("journals")

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from casekit.data import data_file
 from casekit.references.styles import Look
 from casekit.rendering.headings import Headings
 from casekit.typesetting import pandoc
@@ -211,6 +212,13 @@ def _cited_bibliography(job: Job) -> dict[str, bytes]:
     return {"bib": job.bibliography.read_bytes()} if job.bibliography else {}
 
 
+HTML_PAGE = (
+    f"--template={data_file('html-page.html')}",
+    f"--lua-filter={data_file('html-landmarks.lua')}",
+)
+"""The HTML page's template and filter: pandoc's own, with landmarks (a header for the
+title block, a main for the manuscript) that screen readers and axe-core look for."""
+
 TYPST_TEMPLATES = "templates/pandoc/"
 REFERENCE_DOCX = "templates/reference.docx"
 
@@ -224,7 +232,8 @@ FORMATS: dict[str, Format] = {
         ),
         Format(
             "html", "html", "html5", "standalone HTML page, figures embedded",
-            _written_by_pandoc("html5", ".html", "-s", "--embed-resources"), reader=read_plain,
+            _written_by_pandoc("html5", ".html", "-s", "--embed-resources", *HTML_PAGE),
+            reader=read_plain,
         ),
         Format(
             "txt", "txt", "plain", "plain text", _written_by_pandoc("plain", ".txt", "-s"),
