@@ -162,6 +162,13 @@ class Document:
         return f"---\n{head}---\n\n{highlight(body)}\n"
 
 
+def attribute_value(text: str) -> str:
+    """``text`` as the quoted value of a pandoc Markdown attribute (``alt="..."``): on one
+    line, its backslashes and double quotes escaped."""
+    flat = " ".join(text.split())
+    return '"' + flat.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
 def day(ref: DayRef) -> str:
     """``DayRef('admission', 28)`` → ``day +28``; day 0 prints as ``day 0``. In a template,
     ``day`` knows the case: ``{{ ref | day }}`` reads in the convention of the anchor the
@@ -443,12 +450,19 @@ def render_document(
     numbering = Numbering()
     placed_figures: dict[str, Figure] = {}
 
-    def figure(name: str, caption: str, kind: str | None = None, **options: Any) -> str:
-        spec = figure_spec(case, name, kind, **options)
+    def figure(
+        name: str, caption: str, alt: str | None = None, kind: str | None = None, **options: Any
+    ) -> str:
+        spec = figure_spec(case, name, kind, alt, **options)
         if placed_figures.setdefault(name, spec) != spec:
             raise FigureOptionError(f"figure({name!r}) is placed twice, with other options")
         item = numbering.place("fig", name)
-        return f"![Figure {item.number}. {caption}](figures/{name}){{#fig-{name}}}"
+        # The alt attribute becomes the image's description in every writer (DOCX descr,
+        # HTML alt, JATS alt-text; figures.lua gives it to Typst), the caption stays.
+        return (
+            f"![Figure {item.number}. {caption}](figures/{name})"
+            f"{{#fig-{name} alt={attribute_value(spec.alt)}}}"
+        )
 
     def table_caption(name: str, caption: str) -> str:
         return f": Table {numbering.place('tbl', name).number}. {caption}"

@@ -26,6 +26,7 @@ from typing import Any
 from casekit.core.atomic import write_atomic
 from casekit.inputs.casedata import Case
 from casekit.rendering.helpers import HelperArgumentError, usage
+from casekit.rendering.timeline_alt import timeline_alt
 from casekit.rendering.timeline_figure import (
     FigureOptionError,
     draw_timeline,
@@ -48,10 +49,13 @@ class Kind:
     """What the figure shows, as plain data (its cache key): ``data(case, options)``."""
     draw: Callable[[dict[str, Any], Path], dict[str, Path]]
     """Draws the data as ``target``.svg and .png."""
+    alt: Callable[[Case, Any], str]
+    """Its alt text, what it shows in words, when the template gives none:
+    ``alt(case, options)``."""
 
 
 FIGURES: dict[str, Kind] = {
-    "timeline": Kind(timeline_options, timeline_data, draw_timeline),
+    "timeline": Kind(timeline_options, timeline_data, draw_timeline, timeline_alt),
 }
 """Kind of figure → how its options are read, what it shows, how it is drawn."""
 
@@ -66,15 +70,26 @@ class Figure:
     """What is drawn: a key of :data:`FIGURES`."""
     options: Any
     """The kind's options, checked (e.g. ``TimelineOptions``)."""
+    alt: str
+    """Its alt text: what the picture shows, the template's words or written from the
+    data (a screen reader reads it in place of the picture; the caption says what it
+    means)."""
 
 
-def figure_spec(case: Case, name: str, kind: str | None = None, **options: Any) -> Figure:
-    """A figure as a template asks for it, its options checked against ``case``.
+def figure_spec(
+    case: Case, name: str, kind: str | None = None, alt: str | None = None, **options: Any
+) -> Figure:
+    """A figure as a template asks for it, its options checked against ``case``, with the
+    template's ``alt`` text or else the one its kind writes from the data it shows.
 
     Raises :class:`FigureOptionError`, naming the ``figure()`` call, for an unknown
-    kind or series or a value it cannot draw, and a ``HelperArgumentError`` for an
-    option the kind does not take."""
+    kind or series or a value it cannot draw, or an alt text that is not text, and a
+    ``HelperArgumentError`` for an option the kind does not take."""
     where = f"figure({name!r})"
+    if alt is not None and (not isinstance(alt, str) or not alt.strip()):
+        raise FigureOptionError(
+            f"{where}: alt must be words that say what the figure shows, not {alt!r}"
+        )
     kind = name if kind is None else kind
     if kind not in FIGURES:
         raise FigureOptionError(
@@ -88,14 +103,18 @@ def figure_spec(case: Case, name: str, kind: str | None = None, **options: Any) 
     unknown = [key for key in options if key == "case" or key not in takes]
     if unknown:
         # Worded like any helper's wrong argument, with the options this kind takes.
-        shown = usage("figure", parse).replace("figure(case, ", "figure(name, caption, kind=None, ")
+        shown = usage("figure", parse).replace(
+            "figure(case, ", "figure(name, caption, alt=None, kind=None, "
+        )
         raise HelperArgumentError(
             f"figure() got an unexpected keyword argument {unknown[0]!r} ({shown})"
         )
     try:
-        return Figure(name, kind, parse(case, **options))
+        checked = parse(case, **options)
     except FigureOptionError as exc:
         raise FigureOptionError(f"{where}: {exc}") from None
+    text = " ".join(alt.split()) if alt is not None else FIGURES[kind].alt(case, checked)
+    return Figure(name, kind, checked, text)
 
 
 def make_figure(figure: Figure, case: Case, directory: Path, cache: Path | None) -> dict[str, Path]:
