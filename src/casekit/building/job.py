@@ -38,7 +38,8 @@ def make_job(prepared: Prepared, work: Path, epoch: int) -> Job:
     plan = prepared.plan
     project = plan.project
     markdown = work / "manuscript.md"
-    markdown.write_text(prepared.document.markdown, encoding="utf-8")
+    text = prepared.document.markdown
+    markdown.write_text(text, encoding="utf-8")
     bibliography = work / BIBLIOGRAPHY_FILE
     # The cited entries in a form pandoc reads (references/subset.py: the managers'
     # dialects, inherited parents), then without LaTeX pandoc would print literally.
@@ -88,7 +89,8 @@ def make_job(prepared: Prepared, work: Path, epoch: int) -> Job:
         variables,
         bibliography,
         filters_before=(DEDUPE_FILTER,) if needs_dedupe(prepared.citations) else (),
-        filters_typst=(NO_BREAK_FILTER,),
+        # Typst gets each image's alt text from the figures filter, drawn or not.
+        filters_typst=(NO_BREAK_FILTER, *((FIGURES_FILTER,) if figures or "![" in text else ())),
         filters_other=(FIGURES_FILTER,) if figures else (),
         anchors=anchors,
         filters_docx=(ANCHORS_FILTER,) if anchors else (),
@@ -208,6 +210,7 @@ NO_BREAK_FILTER = "citations.lua"
 ANCHORS_FILTER = "anchors.lua"
 """Turns the DOCX's anchor markers into bookmarks (rendering/anchors.py)."""
 FIGURES_FILTER = "figures.lua"
-"""Hands casekit's drawn figures to writers that embed images."""
+"""Gives Typst each image's alt text; hands casekit's drawn figures to writers that embed
+images."""
 STYLE_FILE = "style.csl"
 BIBLIOGRAPHY_FILE = "references.bib"

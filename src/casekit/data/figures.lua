@@ -1,10 +1,56 @@
--- casekit: hand the figures casekit drew (figures/NAME.png) to writers that embed
--- images. Under --sandbox pandoc reads no file it was not given, so the filter
--- puts the PNG into the media bag itself. Typst reads figures/NAME.svg on its own.
-function Image(el)
-  if FORMAT:match('typst') then
+-- casekit: images for the writers.
+--
+-- Typst: give each image its alt text. Pandoc reads `![caption](x){alt="what it shows"}`
+-- into the image's description (or copies the caption there when there is no alt), and
+-- the html5, docx and jats writers print it; the typst writer prints `image("x.svg")`
+-- with no alt, which PDF/UA-1 refuses. So each image is written as pandoc writes it, with
+-- `alt: "..."` added; the figure around it and its caption stay pandoc's. An image with
+-- no description is left as it is (`casekit check` reports it).
+--
+-- Other writers: hand the figures casekit drew (figures/NAME.png) to writers that embed
+-- images. Under --sandbox pandoc reads no file it was not given, so the filter puts the
+-- PNG into the media bag itself. Typst reads figures/NAME.svg on its own.
+
+-- A Typst string literal: only the backslash and the double quote are special inside
+-- one (`#`, `$`, `*`, `[`, `]` and `<` are text there); a line break becomes a space.
+local function typst_string(text)
+  text = text:gsub('\\', '\\\\'):gsub('"', '\\"'):gsub('[\r\n\t]', ' ')
+  return '"' .. text .. '"'
+end
+
+-- `image(...)` as the typst writer prints it for `el` (source, width, height), with alt;
+-- nil when the image has no description or the writer's form is not the one expected.
+local function image_with_alt(el)
+  local alt = pandoc.utils.stringify(el.caption)
+  if alt == '' then
     return nil
   end
+  local bare = pandoc.Image({}, el.src, el.title, el.attr)
+  local written = pandoc.write(pandoc.Pandoc({ pandoc.Plain({ bare }) }), 'typst')
+  local call = written:match('^%s*#box%((image%(.*%))%)%s*$')
+  if not call then
+    return nil
+  end
+  return call:sub(1, -2) .. ', alt: ' .. typst_string(alt) .. ')'
+end
+
+local function typst_figure(fig)
+  -- Inside a figure the writer sets the image in code (`#figure(image(...), ...)`); a
+  -- raw inline there is set in a content block, so it is written `#image(...)`.
+  return fig:walk({
+    Image = function(el)
+      local call = image_with_alt(el)
+      return call and pandoc.RawInline('typst', '#' .. call) or nil
+    end,
+  })
+end
+
+local function typst_inline(el)
+  local call = image_with_alt(el)
+  return call and pandoc.RawInline('typst', '#box(' .. call .. ')') or nil
+end
+
+local function embed_png(el)
   local name = el.src:match('^figures/([%w_-]+)%.png$') or el.src:match('^figures/([%w_-]+)$')
   if not name then
     return nil
@@ -20,3 +66,9 @@ function Image(el)
   el.src = path
   return el
 end
+
+if FORMAT:match('typst') then
+  -- Figures first, so that each image is written in the form its place needs.
+  return { { Figure = typst_figure }, { Image = typst_inline } }
+end
+return { { Image = embed_png } }
