@@ -165,7 +165,7 @@ class Reader:
                 read[-1].append(block)
         if len(read) != len(texts):
             read = [self.document(text)["blocks"] for text in texts]
-        return [_plain(blocks) for blocks in read]
+        return [plain_text(blocks) for blocks in read]
 
     def document(self, markdown: str) -> dict[str, Any]:
         """The JSON syntax tree of ``markdown``, read as the build reads it."""
@@ -204,7 +204,7 @@ def _link_texts(tree: Any) -> list[str]:
     def walk(node: Any) -> None:
         if isinstance(node, dict):
             if node.get("t") == "Link":
-                found.append(_normal(_plain(node["c"][1])))
+                found.append(_normal(plain_text(node["c"][1])))
             for value in node.values():
                 walk(value)
         elif isinstance(node, list):
@@ -215,7 +215,8 @@ def _link_texts(tree: Any) -> list[str]:
     return found
 
 
-def _plain(inlines: Any) -> str:
+def plain_text(inlines: Any) -> str:
+    """The words of a pandoc JSON tree (inlines or blocks), markup left out."""
     out: list[str] = []
 
     def walk(node: Any) -> None:

@@ -97,6 +97,11 @@ CODES: dict[str, tuple[Severity, str]] = {
     ),
     "markdown-emphasis": ("warning", "a * or _ inside a word that pandoc reads as emphasis"),
     "markdown-link": ("warning", "bracketed text that pandoc turns into a link"),
+    "missing-alt-text": (
+        "error",
+        "a figure or image has no alt text of its own (none, or its caption's words); a "
+        "warning when the PDF need not be PDF/UA",
+    ),
     "care-item-missing": ("warning", "a case report does not address a CARE checklist item"),
     "care-item-unsupported": (
         "warning",

@@ -23,11 +23,12 @@ from casekit.checks.abbreviations import (
     typed_definitions,
     unused,
 )
+from casekit.checks.alttext import alt_text_problems
 from casekit.checks.bibtex import check_store
 from casekit.checks.care import case_records, checklist, is_case_report
 from casekit.checks.compare import compare_outputs
 from casekit.checks.limits import journal_limits
-from casekit.checks.markdown import markdown_traps
+from casekit.checks.markdown import Reader, markdown_traps
 from casekit.checks.problems import SCHEMA_VERSION, Problem
 from casekit.checks.response import response_problems
 from casekit.checks.text import Source, forbidden_citations, typed_citations
@@ -165,6 +166,13 @@ def run_checks(request: Request, every_uncited: bool = False) -> Report:
         rendered = document
         traps = _attempt(problems, lambda: markdown_traps(rendered.parts, rendered.markdown))
         problems += traps or []
+    if document is not None and plan is not None:
+        drawn, accessible = document, plan.pdf.accessible
+        templates = template_files(project.templates)
+        missing = _attempt(
+            problems, lambda: alt_text_problems(drawn.parts, templates, accessible, Reader())
+        )
+        problems += missing or []
     if meta is not None and document is not None and case is not None:
         problems += _care_problems(project, meta, document, case_records(case.value))
     if document is not None:

@@ -9,6 +9,7 @@ formats up here; nothing else lists them.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -157,7 +158,24 @@ def _jats(job: Job) -> bytes:
         writer, f"--metadata-file={references.name}", "-s",
         "--default-image-extension=png", "-o", str(target), cite=cite,
     )  # fmt: skip
-    return target.read_bytes()
+    return escape_alt_text(target.read_bytes())
+
+
+_ALT_TEXT = re.compile(rb"(<alt-text>)(.*?)(</alt-text>)", re.DOTALL)
+_BARE_AMPERSAND = re.compile(rb"&(?![A-Za-z][A-Za-z0-9]*;|#[0-9]+;|#x[0-9A-Fa-f]+;)")
+
+
+def escape_alt_text(xml: bytes) -> bytes:
+    """JATS whose ``<alt-text>`` holds only text: pandoc 3.9's JATS writer prints an
+    image's description there unescaped (``MRD undetectable (<0.001%)`` made the XML
+    ill-formed). ``<`` and ``>`` are escaped, and an ``&`` that starts no entity, so a
+    pandoc that escapes it itself is left as it is."""
+
+    def escaped(match: re.Match[bytes]) -> bytes:
+        text = _BARE_AMPERSAND.sub(b"&amp;", match[2]).replace(b"<", b"&lt;")
+        return match[1] + text.replace(b">", b"&gt;") + match[3]
+
+    return _ALT_TEXT.sub(escaped, xml)
 
 
 def _docx(job: Job) -> bytes:
