@@ -145,7 +145,7 @@ def test_an_unknown_option_is_a_wrong_argument_of_the_helper(case: Case) -> None
         figure_spec(case, "timeline", serie=["crp"])
     assert str(caught.value) == (
         "figure() got an unexpected keyword argument 'serie' (figure(name, caption, "
-        "kind=None, series=None, panels=None, xlim=None, breaks='auto', notes=(), "
+        "alt=None, kind=None, series=None, panels=None, xlim=None, breaks='auto', notes=(), "
         "xlabel=None, lanes=True))"
     )
 
@@ -230,7 +230,7 @@ def test_the_svg_keeps_its_text_in_the_documents_font(case: Case, tmp_path: Path
 
 def test_a_second_figure_of_a_kind_has_its_own_name(case: Case, tmp_path: Path) -> None:
     spec = figure_spec(case, "inflammation", kind="timeline", panels=[["crp", "esr"]])
-    assert spec == Figure("inflammation", "timeline", spec.options)
+    assert spec == Figure("inflammation", "timeline", spec.options, spec.alt)
     assert make_figure(spec, case, tmp_path, None)["svg"].name == "inflammation.svg"
 
 

@@ -19,7 +19,7 @@ HELPERS = {
     "abbr": ("'LVEF'", "abbr(short, start=False, article=None)"),
     "fig": ("'x'", "fig(name)"),
     "tbl": ("'x'", "tbl(name)"),
-    "figure": ("'timeline', 'y'", "figure(name, caption, kind=None, series=None, panels="),
+    "figure": ("'timeline', 'y'", "figure(name, caption, alt=None, kind=None, series=None, "),
     "table_caption": ("'x', 'y'", "table_caption(name, caption)"),
     "timeline_rows": ("case", "timeline_rows("),
 }

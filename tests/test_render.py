@@ -128,7 +128,10 @@ def _figure_call(project: Path, options: str, after: str = "") -> None:
 def test_the_document_carries_each_figures_options(example: Path) -> None:
     _figure_call(example, "xlim=[0, 240], ")
     (figure,) = prepare(plan_for(example)).document.figures
-    assert figure == Figure("timeline", "timeline", TimelineOptions((("mrd",),), xlim=(0, 240)))
+    options = TimelineOptions((("mrd",),), xlim=(0, 240))
+    assert figure == Figure("timeline", "timeline", options, figure.alt)
+    # The alt text tells the days drawn: up to day 240, not the follow-up at day 560.
+    assert "from day 0 to day 225 since diagnosis" in figure.alt
 
 
 def test_a_figure_placed_twice_with_other_options_is_refused(example: Path) -> None:

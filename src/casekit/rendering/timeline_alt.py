@@ -152,7 +152,7 @@ def turning_points(values: list[float]) -> list[int]:
         steps = [abs(values[b] - values[a]) for a, b in itertools.pairwise(keys)]
         for step in sorted(range(len(steps)), key=steps.__getitem__):
             if steps[step] >= SWING * spread:
-                return _fewer(values, keys, kept)
+                return _fewer(values, keys)
             if step == 0:
                 gone = keys[1:2]  # a small turn just after the start: the course starts after it
             elif step == len(steps) - 1:
@@ -164,15 +164,17 @@ def turning_points(values: list[float]) -> list[int]:
         else:
             break
         keys = _turns(values, [k for k in keys if k not in gone])
-    return _fewer(values, keys, kept)
+    return _fewer(values, keys)
 
 
-def _fewer(values: list[float], keys: list[int], kept: set[int]) -> list[int]:
-    """``keys``, or only its ends, peak and low when it turns more than :data:`MAX_TURNS`
-    times."""
-    if len(keys) - 2 <= MAX_TURNS:
+def _fewer(values: list[float], keys: list[int]) -> list[int]:
+    """``keys``, or when it turns more than :data:`MAX_TURNS` times, only its ends and the
+    highest and lowest of its turns."""
+    inner = keys[1:-1]
+    if len(inner) <= MAX_TURNS:
         return keys
-    return _turns(values, sorted({keys[0], keys[-1], *kept}))
+    extremes = {max(inner, key=values.__getitem__), min(inner, key=values.__getitem__)}
+    return _turns(values, sorted({keys[0], keys[-1], *extremes}))
 
 
 def _turns(values: list[float], keys: list[int]) -> list[int]:
