@@ -73,6 +73,7 @@ def make_job(prepared: Prepared, work: Path, epoch: int) -> Job:
         *([] if layout.page_numbers else ["--variable=casekit-no-page-numbers:true"]),
         *pdf_metadata(plan),
     )
+    images = (FIGURES_FILTER,) if figures or "![" in text else ()
     anchors = None
     if "docx" in plan.formats:
         # Only the DOCX carries anchors: every other output reads the document as it is.
@@ -89,9 +90,9 @@ def make_job(prepared: Prepared, work: Path, epoch: int) -> Job:
         variables,
         bibliography,
         filters_before=(DEDUPE_FILTER,) if needs_dedupe(prepared.citations) else (),
-        # Typst gets each image's alt text from the figures filter, drawn or not.
-        filters_typst=(NO_BREAK_FILTER, *((FIGURES_FILTER,) if figures or "![" in text else ())),
-        filters_other=(FIGURES_FILTER,) if figures else (),
+        # Every writer gets each image's alt text through the figures filter, drawn or not.
+        filters_typst=(NO_BREAK_FILTER, *images),
+        filters_other=images,
         anchors=anchors,
         filters_docx=(ANCHORS_FILTER,) if anchors else (),
         pdf_standards=plan.pdf.standards,
@@ -210,7 +211,7 @@ NO_BREAK_FILTER = "citations.lua"
 ANCHORS_FILTER = "anchors.lua"
 """Turns the DOCX's anchor markers into bookmarks (rendering/anchors.py)."""
 FIGURES_FILTER = "figures.lua"
-"""Gives Typst each image's alt text; hands casekit's drawn figures to writers that embed
-images."""
+"""Gives every writer each image's alt text (Typst its own way); hands casekit's drawn
+figures to writers that embed images."""
 STYLE_FILE = "style.csl"
 BIBLIOGRAPHY_FILE = "references.bib"

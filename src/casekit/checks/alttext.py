@@ -45,7 +45,8 @@ def alt_text_problems(
         for image, caption in _images(reader.document(part.markdown)["blocks"]):
             source = image["c"][2][0]
             nth = seen[source] = seen.get(source, -1) + 1
-            alt = _normal(plain_text(image["c"][1]))
+            attributes = dict(image["c"][0][2])  # an image in a paragraph keeps alt= here
+            alt = _normal(attributes.get("alt") or plain_text(image["c"][1]))
             if alt and caption is None:
                 continue
             if alt and alt not in {_normal(caption or ""), _normal(_LABEL.sub("", caption or ""))}:

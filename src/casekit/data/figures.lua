@@ -7,8 +7,8 @@
 -- `alt: "..."` added; the figure around it and its caption stay pandoc's. An image with
 -- no description is left as it is (`casekit check` reports it).
 --
--- Other writers: hand the figures casekit drew (figures/NAME.png) to writers that embed
--- images. Under --sandbox pandoc reads no file it was not given, so the filter puts the
+-- Other writers: an image's alt attribute becomes its description (see below), and the
+-- figures casekit drew (figures/NAME.png) are handed to writers that embed images. Under --sandbox pandoc reads no file it was not given, so the filter puts the
 -- PNG into the media bag itself. Typst reads figures/NAME.svg on its own.
 
 -- A Typst string literal: only the backslash and the double quote are special inside
@@ -18,9 +18,23 @@ local function typst_string(text)
   return '"' .. text .. '"'
 end
 
+-- An image in a paragraph keeps its `alt` attribute beside its description (`![the
+-- words](x.png){alt="..."}`); only the html5 writer reads it. The attribute becomes the
+-- description, as it does for a figure's image, so every writer reads the same alt.
+local function alt_as_description(el)
+  local alt = el.attributes.alt
+  if alt == nil then
+    return nil
+  end
+  el.attributes.alt = nil
+  el.caption = pandoc.Inlines(alt)
+  return el
+end
+
 -- `image(...)` as the typst writer prints it for `el` (source, width, height), with alt;
 -- nil when the image has no description or the writer's form is not the one expected.
 local function image_with_alt(el)
+  el = alt_as_description(el) or el
   local alt = pandoc.utils.stringify(el.caption)
   if alt == '' then
     return nil
@@ -51,14 +65,15 @@ local function typst_inline(el)
 end
 
 local function embed_png(el)
+  el = alt_as_description(el) or el
   local name = el.src:match('^figures/([%w_-]+)%.png$') or el.src:match('^figures/([%w_-]+)$')
   if not name then
-    return nil
+    return el
   end
   local path = 'figures/' .. name .. '.png'
   local file = io.open(path, 'rb')
   if not file then
-    return nil
+    return el
   end
   local data = file:read('a')
   file:close()
