@@ -103,8 +103,8 @@ def test_a_series_through_zero_keeps_its_sign(case: Case) -> None:
 
 
 def test_a_template_s_own_alt_text_wins_and_is_put_on_one_line(case: Case) -> None:
-    spec = figure_spec(case, "timeline", alt="CRP  and ESR\nover the stay.", series=["crp"])
-    assert spec.alt == "CRP and ESR over the stay."
+    spec = figure_spec(case, "timeline", alt="CRP  and ESR\nover 96\u00a0mg/L.", series=["crp"])
+    assert spec.alt == "CRP and ESR over 96\u00a0mg/L."
 
 
 @pytest.mark.parametrize("alt", ["", "   ", 3, ["x"]], ids=["empty", "blank", "number", "list"])

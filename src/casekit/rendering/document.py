@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import re
 import types
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -164,8 +165,8 @@ class Document:
 
 def attribute_value(text: str) -> str:
     """``text`` as the quoted value of a pandoc Markdown attribute (``alt="..."``): on one
-    line, its backslashes and double quotes escaped."""
-    flat = " ".join(text.split())
+    line, its backslashes and double quotes escaped (its no-break spaces kept)."""
+    flat = re.sub(r"[ \t\r\n]+", " ", text).strip(" ")
     return '"' + flat.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 

@@ -113,8 +113,10 @@ def figure_spec(
         checked = parse(case, **options)
     except FigureOptionError as exc:
         raise FigureOptionError(f"{where}: {exc}") from None
-    text = " ".join(alt.split()) if alt is not None else FIGURES[kind].alt(case, checked)
-    return Figure(name, kind, checked, text)
+    if alt is None:
+        return Figure(name, kind, checked, FIGURES[kind].alt(case, checked))
+    # On one line; a no-break space (`86 mg/L`) stays one.
+    return Figure(name, kind, checked, re.sub(r"[ \t\r\n]+", " ", alt).strip(" "))
 
 
 def make_figure(figure: Figure, case: Case, directory: Path, cache: Path | None) -> dict[str, Path]:
