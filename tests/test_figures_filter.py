@@ -149,3 +149,11 @@ def test_every_writer_reads_an_inline_image_s_alt_attribute(
     )
     assert printed in text
     assert "the words beside it" not in text
+
+
+def test_plain_text_prints_a_figure_as_its_caption_not_its_alt_text() -> None:
+    """The plain writer prints a figure as its image's description alone; plain text has no
+    picture, so it reads the caption, as it did before figures had alt text of their own."""
+    source = '![Figure 1. The *course*.](figures/x){#fig-x alt="A line that falls"}\n'
+    args = ["-f", "markdown", "-t", "plain", f"--lua-filter={FILTER}"]
+    assert str(pandoc.run(args, stdin=source)).strip() == "[Figure 1. The course.]"

@@ -7,6 +7,8 @@
 -- `alt: "..."` added; the figure around it and its caption stay pandoc's. An image with
 -- no description is left as it is (`casekit check` reports it).
 --
+-- Plain text: a figure is printed as its caption (see below).
+--
 -- Other writers: an image's alt attribute becomes its description (see below), and the
 -- figures casekit drew (figures/NAME.png) are handed to writers that embed images. Under --sandbox pandoc reads no file it was not given, so the filter puts the
 -- PNG into the media bag itself. Typst reads figures/NAME.svg on its own.
@@ -82,8 +84,24 @@ local function embed_png(el)
   return el
 end
 
+-- Plain text has no pictures: the plain writer prints a figure as its image's description
+-- in brackets, and no caption. The figure is printed as its caption, as the text reads.
+local function plain_figure(fig)
+  local caption = pandoc.utils.blocks_to_inlines(fig.caption.long)
+  return fig:walk({
+    Image = function(el)
+      el.caption = caption
+      el.attributes.alt = nil
+      return el
+    end,
+  })
+end
+
 if FORMAT:match('typst') then
   -- Figures first, so that each image is written in the form its place needs.
   return { { Figure = typst_figure }, { Image = typst_inline } }
+end
+if FORMAT == 'plain' then
+  return { { Figure = plain_figure }, { Image = embed_png } }
 end
 return { { Image = embed_png } }
