@@ -96,7 +96,8 @@ def test_every_heading_is_in_word_s_heading_style_of_its_level(built: BuildResul
     for level in sorted({int(style[-1]) for style, _ in headings}):
         style = styles.find(f"{W}style[@{W}styleId='Heading{level}']")
         assert style is not None
-        assert style.find(f"{W}name").get(f"{W}val") == f"heading {level}"  # type: ignore[union-attr]
+        name = style.find(f"{W}name")
+        assert name is not None and name.get(f"{W}val") == f"heading {level}"
         outline = style.find(f"{W}pPr/{W}outlineLvl")
         assert outline is not None and outline.get(f"{W}val") == str(level - 1)
 

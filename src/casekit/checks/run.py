@@ -166,13 +166,13 @@ def run_checks(request: Request, every_uncited: bool = False) -> Report:
         rendered = document
         traps = _attempt(problems, lambda: markdown_traps(rendered.parts, rendered.markdown))
         problems += traps or []
-    if document is not None and plan is not None:
-        drawn, accessible = document, plan.pdf.accessible
-        templates = template_files(project.templates)
-        missing = _attempt(
-            problems, lambda: alt_text_problems(drawn.parts, templates, accessible, Reader())
-        )
-        problems += missing or []
+        if plan is not None:
+            accessible, templates = plan.pdf.accessible, template_files(project.templates)
+            missing = _attempt(
+                problems,
+                lambda: alt_text_problems(rendered.parts, templates, accessible, Reader()),
+            )
+            problems += missing or []
     if meta is not None and document is not None and case is not None:
         problems += _care_problems(project, meta, document, case_records(case.value))
     if document is not None:

@@ -50,8 +50,9 @@ def timeline_alt(case: Case, options: TimelineOptions) -> str:
     data = timeline_data(case, options)
     window = options.xlim
     drawn = [name for panel in options.panels for name in panel]
+    # The days the axis is made to hold, as timeline_data counts them.
     days = [day for lane in data["lanes"] for day in lane["days"]]
-    days += [day for day, _ in data["anchors"]]
+    days += [case.absolute_anchor(name) for name in case.anchors]
     days += [case.absolute(p.at) for name in drawn for p in case.series[name].points]
     days = [d for d in days if window is None or window[0] <= d <= window[1]] or [0]
     first, last = _day(min(days)), _day(max(days))
