@@ -31,3 +31,13 @@ def test_find_placeholders(text: str, found: list[tuple[int, int, str]]) -> None
 def test_highlight_keeps_the_brackets_in_a_mark_span() -> None:
     assert highlight("A [TO DO: age] patient.") == r"A [\[TO DO: age\]]{.mark} patient."
     assert highlight("no placeholder [here]") == "no placeholder [here]"
+
+
+def test_a_placeholder_in_an_attribute_is_left_as_text() -> None:
+    """An alt text still to write stays plain text in the image's description (the check
+    reports it); around it, the text's placeholders are highlighted as ever."""
+    markdown = '![A [TO DO: c]](x){#fig-x alt="[TO DO: \\"what\\" it shows]"} [TO DO: d]'
+    assert highlight(markdown) == (
+        r'![A [\[TO DO: c\]]{.mark}](x){#fig-x alt="[TO DO: \"what\" it shows]"} '
+        r"[\[TO DO: d\]]{.mark}"
+    )

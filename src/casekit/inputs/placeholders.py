@@ -48,12 +48,22 @@ def has_placeholder(text: str) -> bool:
     return PATTERN.search(text) is not None
 
 
+_ATTRIBUTES = r'\{[^{}"\n]*(?:"(?:[^"\\\n]|\\.)*"[^{}"\n]*)*\}'
+"""Pandoc attributes, ``{#fig-x alt="..."}``, quoted values read whole."""
+_IN_TEXT = re.compile(f"({_ATTRIBUTES})|{PATTERN.pattern}")
+"""Attributes (group 1), which are passed over, or a placeholder."""
+
+
 def highlight(markdown: str) -> str:
     """``markdown`` with each placeholder set as highlighted text (pandoc's ``{.mark}``
-    span: a yellow highlight in the PDF, the DOCX and the HTML), brackets kept."""
+    span: a yellow highlight in the PDF, the DOCX and the HTML), brackets kept. One in
+    an attribute (``alt="[TO DO: ...]"``) is left as it is: an attribute's value is text,
+    where the span would print as typed."""
 
     def marked(match: re.Match[str]) -> str:
+        if match[1] is not None:
+            return match[1]
         inner = match.group()[1:-1]
         return f"[\\[{inner}\\]]{{.mark}}"
 
-    return PATTERN.sub(marked, markdown)
+    return _IN_TEXT.sub(marked, markdown)
