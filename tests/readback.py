@@ -40,3 +40,22 @@ def pdf_reference_list(text: str) -> list[str]:
         elif entries:
             entries[-1] += " " + line
     return entries
+
+
+def pdf_alt_texts(path: Path, kind: str) -> list[str]:
+    """The alt text of each structure element of ``kind`` (``/Figure``, ``/Formula``) in a
+    tagged PDF, in reading order."""
+    found: list[str] = []
+
+    def walk(node: object) -> None:
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if isinstance(node, dict):
+            if node.get("/S") == kind and "/Alt" in node:
+                found.append(str(node["/Alt"]))
+            walk(node.get("/K"))
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(pypdf.PdfReader(path).trailer["/Root"]["/StructTreeRoot"])
+    return found

@@ -11,6 +11,8 @@ import pytest
 from casekit.data import data_file
 from casekit.typesetting import pandoc
 
+from .readback import pdf_alt_texts
+
 FILTER = str(data_file("figures.lua"))
 SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="20" height="10"><rect width="20" height="10"/></svg>\n'  # noqa: E501
 
@@ -69,7 +71,6 @@ def test_an_image_with_no_description_is_left_as_pandoc_writes_it() -> None:
 def test_the_alt_text_reaches_the_pdf_s_structure_tree_as_written(tmp_path: Path) -> None:
     """Typst sets every string as written, and validates PDF/UA-1, which refuses an image
     without alt text; the PDF's structure tree gives back the alt texts unchanged."""
-    import pypdf
     import typst
 
     (tmp_path / "figures").mkdir()
@@ -86,20 +87,7 @@ def test_the_alt_text_reaches_the_pdf_s_structure_tree_as_written(tmp_path: Path
     typ.write_text(str(pandoc.run([*args, f"--lua-filter={FILTER}"], stdin=source)), "utf-8")
     pdf = tmp_path / "doc.pdf"
     typst.compile(str(typ), output=str(pdf), root=str(tmp_path), pdf_standards=["ua-1"])
-    found: list[str] = []
-
-    def walk(node: object) -> None:
-        node = node.get_object() if hasattr(node, "get_object") else node
-        if isinstance(node, dict):
-            if "/Alt" in node:
-                found.append(str(node["/Alt"]))
-            walk(node.get("/K"))
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(pypdf.PdfReader(pdf).trailer["/Root"]["/StructTreeRoot"])
-    assert found == [*alts, "A box"]
+    assert pdf_alt_texts(pdf, "/Figure") == [*alts, "A box"]
 
 
 def test_without_the_filter_typst_refuses_the_pdf_ua_file(tmp_path: Path) -> None:
