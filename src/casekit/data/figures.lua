@@ -10,8 +10,9 @@
 -- Plain text: a figure is printed as its caption (see below).
 --
 -- Other writers: an image's alt attribute becomes its description (see below), and the
--- figures casekit drew (figures/NAME.png) are handed to writers that embed images. Under --sandbox pandoc reads no file it was not given, so the filter puts the
--- PNG into the media bag itself. Typst reads figures/NAME.svg on its own.
+-- figures casekit drew (figures/NAME.png) are handed to writers that embed images.
+-- Under --sandbox pandoc reads no file it was not given, so the filter puts the PNG into
+-- the media bag itself. Typst reads figures/NAME.svg on its own.
 
 -- A Typst string literal: only the backslash and the double quote are special inside
 -- one (`#`, `$`, `*`, `[`, `]` and `<` are text there); a line break becomes a space.
