@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import docx
 import pypdf
@@ -42,20 +43,26 @@ def pdf_reference_list(text: str) -> list[str]:
     return entries
 
 
-def pdf_alt_texts(path: Path, kind: str) -> list[str]:
-    """The alt text of each structure element of ``kind`` (``/Figure``, ``/Formula``) in a
-    tagged PDF, in reading order."""
-    found: list[str] = []
+def pdf_structure(path: Path) -> list[tuple[str, Any]]:
+    """The structure elements of a tagged PDF in reading order: (type, element), the type
+    as ``/Figure``, ``/H1``, ``/LI``."""
+    found: list[tuple[str, Any]] = []
 
     def walk(node: object) -> None:
         node = node.get_object() if hasattr(node, "get_object") else node
         if isinstance(node, dict):
-            if node.get("/S") == kind and "/Alt" in node:
-                found.append(str(node["/Alt"]))
+            if "/S" in node:
+                found.append((str(node["/S"]), node))
             walk(node.get("/K"))
         elif isinstance(node, list):
             for item in node:
                 walk(item)
 
-    walk(pypdf.PdfReader(path).trailer["/Root"]["/StructTreeRoot"])
+    walk(pypdf.PdfReader(path).trailer["/Root"]["/StructTreeRoot"].get("/K"))
     return found
+
+
+def pdf_alt_texts(path: Path, kind: str) -> list[str]:
+    """The alt text of each structure element of ``kind`` (``/Figure``, ``/Formula``) in a
+    tagged PDF, in reading order."""
+    return [str(node["/Alt"]) for s, node in pdf_structure(path) if s == kind and "/Alt" in node]

@@ -91,7 +91,7 @@ def make_job(prepared: Prepared, work: Path, epoch: int) -> Job:
         bibliography,
         filters_before=(DEDUPE_FILTER,) if needs_dedupe(prepared.citations) else (),
         # Every writer gets each image's alt text through the figures filter, drawn or not.
-        filters_typst=(NO_BREAK_FILTER, *images),
+        filters_typst=(NO_BREAK_FILTER, FIGURES_FILTER),
         filters_other=images,
         anchors=anchors,
         filters_docx=(ANCHORS_FILTER,) if anchors else (),
@@ -207,11 +207,13 @@ def needs_dedupe(citations: Iterable[Citation]) -> bool:
 DEDUPE_FILTER = "dedupe-citations.lua"
 """Drops a key cited twice within one citation (runs before citeproc)."""
 NO_BREAK_FILTER = "citations.lua"
-"""Boxes each printed citation so Typst cannot break it across lines."""
+"""For Typst: boxes each printed citation, DOI and short link so no line break splits
+it, and makes the reference list a list (tagged as one in the PDF)."""
 ANCHORS_FILTER = "anchors.lua"
 """Turns the DOCX's anchor markers into bookmarks (rendering/anchors.py)."""
 FIGURES_FILTER = "figures.lua"
-"""Gives every writer each image's alt text (Typst its own way); hands casekit's drawn
-figures to writers that embed images."""
+"""Gives every writer each image's alt text (Typst its own way, and each equation its TeX
+as alt text); hands casekit's drawn figures to writers that embed images. Typst always
+runs it: an equation may stand anywhere, a cited title included."""
 STYLE_FILE = "style.csl"
 BIBLIOGRAPHY_FILE = "references.bib"

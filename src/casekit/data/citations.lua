@@ -37,19 +37,3 @@ function Div(el)
     return el
   end
 end
-
--- Every equation with alt text: a tagged PDF (PDF/UA-1) must say what each one reads,
--- and titles in real reference stores carry TeX math ("$O(n \log n)$", "Cu$_2$O").
--- The alt text is the TeX the author wrote; the equation is pandoc's own Typst for it,
--- under a set rule that holds for it alone.
-local function typst_string(text)
-  return '"' .. text:gsub('%s+', ' '):gsub('[\\"]', '\\%0') .. '"'
-end
-
-function Math(el)
-  if FORMAT:match('typst') then
-    local typst = pandoc.write(pandoc.Pandoc({ pandoc.Plain({ el }) }), 'typst'):gsub('%s+$', '')
-    local alt = typst_string(el.text)
-    return pandoc.RawInline('typst', '#[#set math.equation(alt: ' .. alt .. ')\n' .. typst .. ']')
-  end
-end

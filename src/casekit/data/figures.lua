@@ -1,4 +1,4 @@
--- casekit: images for the writers.
+-- casekit: images (and, for Typst, equations) for the writers.
 --
 -- Typst: give each image its alt text. Pandoc reads `![caption](x){alt="what it shows"}`
 -- into the image's description (or copies the caption there when there is no alt), and
@@ -6,6 +6,10 @@
 -- with no alt, which PDF/UA-1 refuses. So each image is written as pandoc writes it, with
 -- `alt: "..."` added; the figure around it and its caption stay pandoc's. An image with
 -- no description is left as it is (`casekit check` reports it).
+--
+-- Typst: give each equation its alt text too, which PDF/UA-1 also demands: the TeX its
+-- author wrote (titles in real reference stores carry math: "$O(n \log n)$", "Cu$_2$O").
+-- The equation is pandoc's own Typst for it, under a set rule that holds for it alone.
 --
 -- Plain text: a figure is printed as its caption (see below).
 --
@@ -67,6 +71,12 @@ local function typst_inline(el)
   return call and pandoc.RawInline('typst', '#box(' .. call .. ')') or nil
 end
 
+local function typst_math(el)
+  local typst = pandoc.write(pandoc.Pandoc({ pandoc.Plain({ el }) }), 'typst'):gsub('%s+$', '')
+  local set = '#set math.equation(alt: ' .. typst_string(el.text) .. ')'
+  return pandoc.RawInline('typst', '#[' .. set .. '\n' .. typst .. ']')
+end
+
 local function embed_png(el)
   el = alt_as_description(el) or el
   local name = el.src:match('^figures/([%w_-]+)%.png$') or el.src:match('^figures/([%w_-]+)$')
@@ -100,7 +110,7 @@ end
 
 if FORMAT:match('typst') then
   -- Figures first, so that each image is written in the form its place needs.
-  return { { Figure = typst_figure }, { Image = typst_inline } }
+  return { { Figure = typst_figure }, { Image = typst_inline, Math = typst_math } }
 end
 if FORMAT == 'plain' then
   return { { Figure = plain_figure }, { Image = embed_png } }
