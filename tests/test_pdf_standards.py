@@ -222,3 +222,14 @@ def test_equations_carry_their_tex_as_alt_text(example: Path) -> None:
     case.write_text(case.read_text(encoding="utf-8") + "\n\n" + math, encoding="utf-8")
     pdf = build(plan_for(example, "pdf")).outputs["pdf"]
     assert pdf_alt_texts(pdf, "/Formula") == ["O(n \\log n)", "_2", "E = mc^2"]
+
+
+def test_a_skipped_heading_level_stops_the_build_with_the_heading_quoted(example: Path) -> None:
+    """PDF/UA-1 wants heading levels in sequence; Typst says which heading skips."""
+    case = example / "templates" / "sections" / "case.md.j2"
+    case.write_text(case.read_text("utf-8") + "\n\n#### Flow cytometry\n\nText.\n", "utf-8")
+    with pytest.raises(ToolError) as caught:
+        build(plan_for(example, "pdf"))
+    message = str(caught.value)
+    assert "skipped from heading level 2 to 4, at `==== Flow cytometry`" in message
+    assert "heading levels must be consecutive" in (caught.value.hint or "")
