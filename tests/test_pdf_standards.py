@@ -88,39 +88,52 @@ def test_an_unknown_pdf_a_level_is_located_in_the_profile(example: Path) -> None
     assert caught.value.location.line is not None
 
 
-def _raw_image_without_alt(example: Path) -> None:
+def _raw_image_without_alt(example: Path) -> int:
     """A raw Typst image in the case section: casekit's checks do not read raw Typst, so
-    Typst's own validation is what stops it."""
+    Typst's own validation is what stops it. Returns the line it is on."""
     case = example / "templates" / "sections" / "case.md.j2"
-    text = case.read_text(encoding="utf-8")
-    raw = '\n\n`#image("figures/timeline.svg", width: 10%)`{=typst}\n'
-    case.write_text(text + raw, encoding="utf-8")
+    text = case.read_text(encoding="utf-8").rstrip("\n")
+    raw = 'As drawn: `#image("figures/timeline.svg", width: 10%)`{=typst}.\n'
+    case.write_text(text + "\n\n" + raw, encoding="utf-8")
+    return text.count("\n") + 3
 
 
 def test_a_pdf_that_fails_validation_stops_the_build_and_keeps_the_last_pdf(
     example: Path,
 ) -> None:
     before = build(plan_for(example, "pdf")).outputs["pdf"].read_bytes()
-    _raw_image_without_alt(example)
+    line = _raw_image_without_alt(example)
     with pytest.raises(ToolError) as caught:
         build(plan_for(example, "pdf"))
     error = caught.value
     assert "PDF/UA-1" in str(error) and "missing alt text" in str(error)
     assert '#image("figures/timeline.svg", width: 10%)' in str(error)
+    # At the template line that wrote it, found by its text in the rendered section.
     assert error.location is not None
-    assert error.location.path == example / "templates" / "pandoc" / "manuscript.typ"
+    assert error.location.path == example / "templates" / "sections" / "case.md.j2"
+    assert (error.location.line, error.location.column) == (line, 12)
     assert "alt text" in (error.hint or "")
     assert (example / "build" / "manuscript.pdf").read_bytes() == before
 
 
 def test_the_validation_error_is_one_line_on_the_command_line(example: Path) -> None:
-    _raw_image_without_alt(example)
+    line = _raw_image_without_alt(example)
     result = CliRunner().invoke(main, ["build", "pdf", "-C", str(example)])
     assert result.exit_code == 1
     lines = result.output.strip().splitlines()
     assert len(lines) == 1, result.output
-    assert lines[0].startswith("casekit: templates/pandoc/manuscript.typ: ")
+    assert lines[0].startswith(f"casekit: templates/sections/case.md.j2:{line}:12: tool error: ")
     assert "Traceback" not in result.output
+
+
+def test_an_error_in_the_typst_template_itself_names_the_template(example: Path) -> None:
+    template = example / "templates" / "pandoc" / "manuscript.typ"
+    text = template.read_text(encoding="utf-8")
+    template.write_text(text.replace("$body$", '#image("figures/timeline.svg")\n$body$'), "utf-8")
+    with pytest.raises(ToolError) as caught:
+        build(plan_for(example, "pdf"))
+    assert "missing alt text" in str(caught.value)
+    assert caught.value.location is not None and caught.value.location.path == template
 
 
 def test_the_same_image_builds_when_the_profile_turns_ua_off(example: Path) -> None:
@@ -232,4 +245,7 @@ def test_a_skipped_heading_level_stops_the_build_with_the_heading_quoted(example
         build(plan_for(example, "pdf"))
     message = str(caught.value)
     assert "skipped from heading level 2 to 4, at `==== Flow cytometry`" in message
+    where = caught.value.location
+    assert where is not None and where.path == case
+    assert where.line == case.read_text("utf-8").splitlines().index("#### Flow cytometry") + 1
     assert "heading levels must be consecutive" in (caught.value.hint or "")

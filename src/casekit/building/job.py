@@ -18,10 +18,10 @@ from pathlib import Path
 
 from casekit.building.plan import Plan
 from casekit.building.prepare import Prepared
-from casekit.core.errors import BibError, CasekitError, Location
+from casekit.core.errors import BibError, CasekitError, Location, ToolError
 from casekit.core.project import Project
 from casekit.data import data_file
-from casekit.inputs.sourcemap import Sources
+from casekit.inputs.sourcemap import Rendered, Sources, locate
 from casekit.references.citations import Citation
 from casekit.references.repairs import repair_bibtex
 from casekit.references.store import Store
@@ -31,6 +31,7 @@ from casekit.rendering.anchors import Anchored, anchor_document
 from casekit.rendering.document import Document
 from casekit.rendering.figures import make_figure
 from casekit.typesetting.formats import Job
+from casekit.typesetting.typst_pdf import TypstFailure
 
 
 def make_job(prepared: Prepared, work: Path, epoch: int) -> Job:
@@ -130,6 +131,43 @@ def docx_anchors(
     entries = store.entries
     references = {k: (store.path, entries[k].line) for k in keys if k in entries}
     return anchor_document(document, project.root, project.manuscript_yaml, sources, references)
+
+
+def typst_place(error: CasekitError, prepared: Prepared) -> ToolError | None:
+    """Typst's error at a line of its source, as one at the template line that wrote it.
+
+    Typst points at a line of the Typst pandoc wrote in a temporary folder. Its text is
+    looked for in the rendered sections: as it stands (raw Typst an author wrote), and as
+    the Markdown heading it was (``==== Flow cytometry`` from ``#### Flow cytometry``),
+    as the raw Typst call in it, and as its longest stretches of plain words.
+    None when it is not found there (a line of the Typst template, or of a reference)."""
+    quoted = error.typst_line if isinstance(error, TypstFailure) else None
+    if not quoted:
+        return None
+    heading = re.fullmatch(r"(=+) (.+)", quoted)
+    needles = [
+        *(["#" * len(heading[1]) + " " + heading[2]] if heading else []),
+        quoted,
+        *re.findall(r"#[A-Za-z][\w.-]*\(.*\)", quoted),  # raw Typst inside a line of text
+        *sorted(re.findall(r"[^\W\d_][^#$\\\[\]`*_]{11,}", quoted), key=len, reverse=True),
+    ]
+    document, project = prepared.document, prepared.plan.project
+    pieces = [
+        (document.front, document.front_printed, project.templates / "front.md.j2"),
+        *((s.markdown, s.printed, s.template) for s in document.sections),
+        (document.back, document.back_printed, document.back_source),
+    ]
+    sources = Sources([project.case_yaml, project.manuscript_yaml, project.abbreviations])
+    for needle in needles:
+        for text, printed, fallback in pieces:
+            at = text.find(needle)
+            if at < 0 or not printed:
+                continue
+            source = next((p.template for p in printed if p.template is not None), fallback)
+            where, _ = locate(Rendered(source, text, printed), at, at + len(needle), sources)
+            if where.line is not None:
+                return ToolError(error.message, where, error.hint)
+    return None
 
 
 _PANDOC_BIB_ERROR = re.compile(

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from casekit.building.job import make_job, store_error
+from casekit.building.job import make_job, store_error, typst_place
 from casekit.building.makerules import make_rule, rule_file
 from casekit.building.manifest import manifest_bytes, output_inputs
 from casekit.building.plan import Plan
@@ -73,7 +73,9 @@ def build(plan: Plan, progress: Callable[[str], None] | None = None) -> BuildRes
             try:
                 data = FORMATS[name].produce(replace(job, on_step=steps.reporter(name)))
             except ToolError as error:
-                raise store_error(error, prepared) or error from None
+                raise (
+                    store_error(error, prepared) or typst_place(error, prepared) or error
+                ) from None
             steps.step(name, "done")
             return data
 

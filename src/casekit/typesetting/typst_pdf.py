@@ -77,11 +77,21 @@ _AT = re.compile(r"┌─ (?P<file>[^\n:]+):(?P<line>\d+):(?P<column>\d+)")
 """Where a Typst diagnostic points: ``┌─ manuscript.typ:248:8``."""
 
 
-def typst_error(exc: Exception, source: Path, blame: Path) -> ToolError:
+class TypstFailure(ToolError):
+    """Typst refused the source; ``typst_line`` is the line of Typst it points at."""
+
+    def __init__(self, message: str, location: Location, hint: str, typst_line: str | None) -> None:
+        super().__init__(message, location, hint)
+        self.typst_line = typst_line
+        """The Typst source line, as pandoc wrote it (None when Typst names no line)."""
+
+
+def typst_error(exc: Exception, source: Path, blame: Path) -> TypstFailure:
     """Typst's failure as one line: its message, and the Typst it points at quoted (the
     Typst source is pandoc's, written in a temporary folder, so only its text helps the
-    author find the place)."""
+    author find the place; the build looks for it in the author's templates)."""
     message = _one_line(str(getattr(exc, "message", "") or exc))
+    quoted = None
     hints = [_one_line(h) for h in getattr(exc, "hints", None) or ()]
     at = _AT.search(str(getattr(exc, "diagnostic", "") or ""))
     if at:
@@ -90,7 +100,8 @@ def typst_error(exc: Exception, source: Path, blame: Path) -> ToolError:
         lines = path.read_text(encoding="utf-8").splitlines() if path.is_file() else []
         number = int(at["line"])
         if 0 < number <= len(lines):
-            message += f", at `{_one_line(lines[number - 1])[:100]}`"
+            quoted = lines[number - 1].strip()
+            message += f", at `{_one_line(quoted)[:100]}`"
     if "PDF/UA" in message or "PDF/A" in message:
         hints.append(
             "the journal profile's `pdf:` block chooses the standards "
@@ -98,7 +109,7 @@ def typst_error(exc: Exception, source: Path, blame: Path) -> ToolError:
         )
     else:
         hints.append("check templates/pandoc/manuscript.typ and any raw Typst in the sections")
-    return ToolError(f"typst failed: {message}", Location(blame), hint="; ".join(hints))
+    return TypstFailure(f"typst failed: {message}", Location(blame), "; ".join(hints), quoted)
 
 
 def _one_line(text: str) -> str:
