@@ -249,3 +249,51 @@ def test_a_skipped_heading_level_stops_the_build_with_the_heading_quoted(example
     assert where is not None and where.path == case
     assert where.line == case.read_text("utf-8").splitlines().index("#### Flow cytometry") + 1
     assert "heading levels must be consecutive" in (caught.value.hint or "")
+
+
+# Scripts the built-in fonts do not cover ------------------------------------------------
+
+
+def _square_font(path: Path, characters: str) -> None:
+    """A font that sets each of ``characters`` as a square: DejaVu Sans from matplotlib's
+    data, renamed, its cmap pointing those characters at its own square glyph."""
+    import matplotlib
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf")
+    for table in font["cmap"].tables:
+        if table.isUnicode():
+            table.cmap.update({ord(c): table.cmap[0x25A0] for c in characters})
+    for record in font["name"].names:
+        if record.nameID in (1, 4, 16):
+            record.string = "Casekit Test Squares"
+        elif record.nameID == 6:
+            record.string = "CasekitTestSquares"
+    font.save(str(path))
+
+
+def test_a_script_no_font_covers_is_an_error_until_the_project_brings_a_font(
+    example: Path,
+) -> None:
+    """Thai and Chinese are in no font Typst has built in: under PDF/A the build says so
+    (without it, Typst would print empty boxes and say nothing)."""
+    case = example / "templates" / "sections" / "case.md.j2"
+    case.write_text(
+        case.read_text("utf-8") + "\n\nThe family spoke Thai (ภาษาไทย) and 東.\n", "utf-8"
+    )
+    with pytest.raises(ToolError) as caught:
+        build(plan_for(example, "pdf"))
+    assert "could not be displayed" in str(caught.value)
+    assert "templates/pandoc/fonts/" in (caught.value.hint or "")
+    assert caught.value.location is not None and caught.value.location.path == case
+    fonts = example / "templates" / "pandoc" / "fonts"
+    fonts.mkdir()
+    _square_font(fonts / "squares.ttf", "ภาษาไทย東")
+    pdf = build(plan_for(example, "pdf")).outputs["pdf"]
+    assert "<pdfaid:part>2</pdfaid:part>" in xmp(pdf)
+    fonts_used = {
+        str(font.get_object()["/BaseFont"])
+        for page in pypdf.PdfReader(pdf).pages
+        for font in page["/Resources"]["/Font"].values()
+    }
+    assert any(name.endswith("CasekitTestSquares") for name in fonts_used), fonts_used

@@ -97,6 +97,7 @@ def make_job(prepared: Prepared, work: Path, epoch: int) -> Job:
         anchors=anchors,
         filters_docx=(ANCHORS_FILTER,) if anchors else (),
         pdf_standards=plan.pdf.standards,
+        font_paths=project.fonts,
     )
 
 

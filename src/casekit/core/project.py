@@ -65,6 +65,14 @@ class Project:
     def typst_template(self) -> Path:
         return self.templates / "pandoc" / "manuscript.typ"
 
+    @property
+    def fonts(self) -> tuple[Path, ...]:
+        """Where Typst finds the project's own fonts (``templates/pandoc/fonts/``), besides
+        its built-in ones: none when the folder is absent. Typst falls back to them for
+        what the built-in fonts cannot set (Thai, Chinese, Japanese, Korean)."""
+        folder = self.templates / "pandoc" / "fonts"
+        return (folder,) if folder.is_dir() else ()
+
     def input_files(self) -> list[Path]:
         """Every file a build reads from the project, in a stable order."""
         files = [self.manuscript_yaml, self.case_yaml, self.case_schema, self.abbreviations]

@@ -221,7 +221,7 @@ def review_copy(prepared: Prepared) -> ReviewCopy:
                     Location(pdf),
                     hint="report this: casekit's builds are meant to be reproducible",
                 )
-        positions = query_positions(source, work)
+        positions = query_positions(source, work, job.font_paths)
     return ReviewCopy(pdf, prepared.document, positions, numbered_lines(pdf), project.case_yaml)
 
 

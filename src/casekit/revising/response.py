@@ -150,7 +150,7 @@ def _write_letter(plan: Plan, for_typst: str, for_word: str) -> tuple[Path, ...]
             cwd=work,
             env=env,
         )  # fmt: skip
-        pdf = compile_pdf(work / f"{LETTER}.typ", work, epoch, plan.pdf.standards)
+        pdf = compile_pdf(work / f"{LETTER}.typ", work, epoch, plan.pdf.standards, project.fonts)
         pandoc.run(
             ["--sandbox", "-f", "markdown", f"{LETTER}-word.md", lang, "-t", "docx",
              "--reference-doc", str(project.reference_docx), "-o", f"{LETTER}.docx"],

@@ -75,6 +75,8 @@ class Job:
     """Lua filters the DOCX writer alone runs, after every other."""
     pdf_standards: tuple[str, ...] = ()
     """The PDF standards Typst validates the PDF against (``ua-1``, ``a-2a``)."""
+    font_paths: tuple[Path, ...] = ()
+    """Folders of the project's own fonts, for Typst."""
 
     on_step: Callable[[str], None] = field(default=lambda step: None, compare=False)
     """Told when the format moves to a new step (e.g. ``typeset``), for progress."""
@@ -118,7 +120,9 @@ def typst_source(job: Job) -> Path:
 def typeset(job: Job, source: Path) -> bytes:
     """The PDF of the Typst ``source`` :func:`typst_source` wrote, validated against the
     job's standards."""
-    return compile_pdf(source, job.work, job.epoch, job.pdf_standards, blame=job.typst_template)
+    return compile_pdf(
+        source, job.work, job.epoch, job.pdf_standards, job.font_paths, job.typst_template
+    )
 
 
 def _pdf(job: Job) -> bytes:

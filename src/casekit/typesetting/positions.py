@@ -72,7 +72,7 @@ class Positions:
         return None
 
 
-def query_positions(source: Path, root: Path) -> Positions:
+def query_positions(source: Path, root: Path, font_paths: tuple[Path, ...] = ()) -> Positions:
     """Lay out ``source`` (inside ``root``) as :func:`~casekit.typesetting.typst_pdf.
     compile_pdf` does, and return where its label marks and headings fall."""
     try:
@@ -92,6 +92,7 @@ def query_positions(source: Path, root: Path) -> Positions:
             one=True,
             root=str(root),
             ignore_system_fonts=True,
+            font_paths=[str(p) for p in font_paths],
         )
     except typst.TypstError as exc:
         raise ToolError(

@@ -102,6 +102,12 @@ def typst_error(exc: Exception, source: Path, blame: Path) -> TypstFailure:
         if 0 < number <= len(lines):
             quoted = lines[number - 1].strip()
             message += f", at `{_one_line(quoted)[:100]}`"
+    if "could not be displayed with font" in message:
+        hints.append(
+            "no font casekit uses covers this script: put a font file that does (for "
+            "example Noto Serif CJK or Noto Sans Thai) in templates/pandoc/fonts/, and Typst "
+            "falls back to it"
+        )
     if "PDF/UA" in message or "PDF/A" in message:
         hints.append(
             "the journal profile's `pdf:` block chooses the standards "
