@@ -21,7 +21,7 @@ from casekit.building.prepare import Prepared
 from casekit.core.errors import BibError, CasekitError, Location, ToolError
 from casekit.core.project import Project
 from casekit.data import data_file
-from casekit.inputs.sourcemap import Rendered, Sources, locate
+from casekit.inputs.sourcemap import Sources, locate
 from casekit.references.citations import Citation
 from casekit.references.repairs import repair_bibtex
 from casekit.references.store import Store
@@ -125,13 +125,19 @@ def docx_anchors(
 ) -> Anchored:
     """The document with the anchors of its DOCX, and the map of where its text came from:
     the data files templates print values from, and each cited entry's line in the store."""
-    sources = Sources(
-        [project.case_yaml, project.manuscript_yaml, project.abbreviations],
-        skip=("privacy_waivers",),
-    )
+    sources = data_sources(project)
     entries = store.entries
     references = {k: (store.path, entries[k].line) for k in keys if k in entries}
     return anchor_document(document, project.root, project.manuscript_yaml, sources, references)
+
+
+def data_sources(project: Project) -> Sources:
+    """The data files templates print values from, for naming where rendered text was
+    written (a privacy waiver repeats the text it waives, so it is never taken for it)."""
+    return Sources(
+        [project.case_yaml, project.manuscript_yaml, project.abbreviations],
+        skip=("privacy_waivers",),
+    )
 
 
 def typst_place(error: CasekitError, prepared: Prepared) -> ToolError | None:
@@ -152,20 +158,13 @@ def typst_place(error: CasekitError, prepared: Prepared) -> ToolError | None:
         *re.findall(r"#[A-Za-z][\w.-]*\(.*\)", quoted),  # raw Typst inside a line of text
         *sorted(re.findall(r"[^\W\d_][^#$\\\[\]`*_]{11,}", quoted), key=len, reverse=True),
     ]
-    document, project = prepared.document, prepared.plan.project
-    pieces = [
-        (document.front, document.front_printed, project.templates / "front.md.j2"),
-        *((s.markdown, s.printed, s.template) for s in document.sections),
-        (document.back, document.back_printed, document.back_source),
-    ]
-    sources = Sources([project.case_yaml, project.manuscript_yaml, project.abbreviations])
+    sources = data_sources(prepared.plan.project)
     for needle in needles:
-        for text, printed, fallback in pieces:
-            at = text.find(needle)
-            if at < 0 or not printed:
+        for rendered in prepared.document.rendered:
+            at = rendered.text.find(needle)
+            if at < 0:
                 continue
-            source = next((p.template for p in printed if p.template is not None), fallback)
-            where, _ = locate(Rendered(source, text, printed), at, at + len(needle), sources)
+            where, _ = locate(rendered, at, at + len(needle), sources)
             if where.line is not None:
                 return ToolError(error.message, where, error.hint)
     return None

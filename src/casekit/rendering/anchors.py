@@ -206,9 +206,7 @@ def anchor_document(
         )
     pieces = [
         Rendered(manuscript_yaml, title, (Printed(0, None, 1, True),), "title"),
-        _rendered(document.front, document.front_printed, document.front_source),
-        *(Rendered(s.template, s.markdown, s.printed) for s in document.sections),
-        _rendered(document.back, document.back_printed, document.back_source),
+        *document.rendered,
     ]
     texts: list[str] = []
     segments: list[Segment] = []
@@ -252,11 +250,6 @@ def _unprinted_blanked(text: str) -> str:
     formats) blanked, line breaks kept: the map travels in the DOCX, and an author's note
     in a comment must not travel with it. Offsets are unchanged."""
     return _UNPRINTED.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), text)
-
-
-def _rendered(text: str, printed: tuple[Printed, ...], fallback: Path) -> Rendered:
-    source = next((p.template for p in printed if p.template is not None), fallback)
-    return Rendered(source, text, printed)
 
 
 def _moved(segment: Segment, start: int, end: int) -> Segment:

@@ -31,7 +31,7 @@ from casekit.inputs.manuscript import Manuscript
 from casekit.inputs.placeholders import highlight
 from casekit.inputs.prose import capfirst, literal
 from casekit.inputs.quantities import Quantity, with_unit
-from casekit.inputs.sourcemap import Printed, shifted
+from casekit.inputs.sourcemap import Printed, Rendered, shifted
 from casekit.inputs.templates import COMMENT_END, COMMENT_START
 from casekit.references.citations import find_citations
 from casekit.rendering.counts import Counts, figures_and_tables, words
@@ -125,6 +125,21 @@ class Document:
             Part(self.front_source, self.front, self.front_labels),
             *(Part(s.template, s.markdown, s.labels) for s in self.sections),
             Part(self.back_source, self.back, self.back_labels),
+        )
+
+    @property
+    def rendered(self) -> tuple[Rendered, ...]:
+        """Front matter, sections and end matter in reading order, each with where every
+        stretch of it was written (the template lines and the values they printed)."""
+
+        def piece(text: str, printed: tuple[Printed, ...], fallback: Path) -> Rendered:
+            source = next((p.template for p in printed if p.template is not None), fallback)
+            return Rendered(source, text, printed)
+
+        return (
+            piece(self.front, self.front_printed, self.front_source),
+            *(Rendered(s.template, s.markdown, s.printed) for s in self.sections),
+            piece(self.back, self.back_printed, self.back_source),
         )
 
     @property

@@ -16,6 +16,7 @@ from typing import Any
 
 from casekit.core.errors import Location, ToolError
 from casekit.rendering.labels import TYPST_KEY
+from casekit.typesetting.typst_pdf import layout_options
 
 _COLLECTED = "casekit-positions"
 _COLLECTOR = (
@@ -90,9 +91,7 @@ def query_positions(source: Path, root: Path, font_paths: tuple[Path, ...] = ())
             f"<{_COLLECTED}>",
             field="value",
             one=True,
-            root=str(root),
-            ignore_system_fonts=True,
-            font_paths=[str(p) for p in font_paths],
+            **layout_options(root, font_paths),
         )
     except typst.TypstError as exc:
         raise ToolError(

@@ -27,6 +27,17 @@ def typst_version() -> str:
     return str(getattr(typst, "__version__", "unknown"))
 
 
+def layout_options(root: Path, font_paths: tuple[Path, ...]) -> dict[str, Any]:
+    """What every Typst run of casekit's is given, so that a query lays the pages out as the
+    PDF does: confined to ``root``, the built-in fonts and the project's own, never the
+    machine's."""
+    return {
+        "root": str(root),
+        "ignore_system_fonts": True,
+        "font_paths": [str(p) for p in font_paths],
+    }
+
+
 def compile_pdf(
     source: Path,
     root: Path,
@@ -48,28 +59,27 @@ def compile_pdf(
             "the typst package is not installed",
             hint="run `make pdf` once to install casekit's dependencies",
         ) from None
+    blame = blame or source
     try:
         pdf, warnings = typst.compile_with_warnings(
             str(source),
-            root=str(root),
             format="pdf",
             timestamp=timestamp,
-            ignore_system_fonts=True,
-            font_paths=[str(p) for p in font_paths],
+            **layout_options(root, font_paths),
             # Typst names its standards in a Literal; the profile's are checked there.
             pdf_standards=cast(Any, list(standards)),
         )
     except typst.TypstError as exc:
-        raise typst_error(exc, source, blame or source) from None
+        raise typst_error(exc, source, blame) from None
     if warnings:
         raise ToolError(
             "typst warned: " + "; ".join(_one_line(str(w)) for w in warnings),
-            Location(blame or source),
+            Location(blame),
             hint="casekit treats Typst warnings as errors (an unknown font silently falls back); "
             "built-in fonts are 'Libertinus Serif' and 'New Computer Modern'",
         )
     if not isinstance(pdf, bytes):
-        raise ToolError("typst returned no PDF", Location(blame or source))
+        raise ToolError("typst returned no PDF", Location(blame))
     return pdf
 
 
